@@ -1,0 +1,21 @@
+package org.chestlens;
+
+import com.vaadin.flow.component.page.AppShellConfigurator;
+import com.vaadin.flow.component.page.Meta;
+import com.vaadin.flow.server.PWA;
+import com.vaadin.flow.theme.Theme;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+@SpringBootApplication
+@EnableScheduling
+@Theme("chestlens")
+@Meta(name = "description", content = "ChestLens: an explainable second opinion on chest X-rays. Decision support, not a diagnosis.")
+@PWA(name = "ChestLens", shortName = "ChestLens", offlineResources = {})
+public class ChestLensApplication implements AppShellConfigurator {
+
+    public static void main(String[] args) {
+        SpringApplication.run(ChestLensApplication.class, args);
+    }
+}
