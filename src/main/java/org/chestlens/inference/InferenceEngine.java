@@ -53,6 +53,7 @@ public class InferenceEngine implements DisposableBean {
     private final Map<String, OnnxGraph> members = new LinkedHashMap<>();
     private final OnnxGraph vae;
     private final ExecutorService pool;
+    private final Map<String, Integer> embeddingSizes = new HashMap<>();
 
     InferenceEngine(@Value("${chestlens.models-dir:models}") Path modelsDir,
                     @Value("${chestlens.inference.intra-op-threads:1}") int intraOpThreads,
@@ -77,7 +78,7 @@ public class InferenceEngine implements DisposableBean {
             for (ModelManifest.MemberSpec m : manifest.members()) {
                 OnnxGraph graph = new OnnxGraph(this.modelsDir.resolve(m.file()), m.input().name(), intraOpThreads, predictors);
                 members.put(m.name(), graph);
-                ModelChecks.member(m, graph);
+                embeddingSizes.put(m.name(), ModelChecks.member(m, graph));
             }
             ModelManifest.AnomalySpec a = manifest.anomaly();
             this.vae = new OnnxGraph(this.modelsDir.resolve(a.file()), a.input().name(), intraOpThreads, predictors);
@@ -121,13 +122,31 @@ public class InferenceEngine implements DisposableBean {
         return manifest.name() + "@" + manifest.version() + "/" + manifest.similarityMember().name();
     }
 
+    /** Length of the embeddings in {@link #embeddingSpace()}. */
+    public int embeddingDimensions() {
+        requireAvailable();
+        return embeddingSizes.get(manifest.similarityMember().name());
+    }
+
     /** Runs everything on one image. */
     public Prediction predict(GreyImage image, double saturation) {
-        return predictBatch(List.of(image), List.of(saturation)).get(0);
+        return predict(image, saturation, () -> { });
+    }
+
+    /**
+     * Runs everything on one image, and {@code meanwhile} on the calling thread while the graphs run on the pool
+     * (the caller would only wait otherwise).
+     */
+    public Prediction predict(GreyImage image, double saturation, Runnable meanwhile) {
+        return predictBatch(List.of(image), List.of(saturation), meanwhile).get(0);
     }
 
     /** Runs everything on several images, one run per graph for the whole batch. */
     public List<Prediction> predictBatch(List<GreyImage> images, List<Double> saturations) {
+        return predictBatch(images, saturations, () -> { });
+    }
+
+    private List<Prediction> predictBatch(List<GreyImage> images, List<Double> saturations, Runnable meanwhile) {
         requireAvailable();
         int n = images.size();
         long t0 = System.nanoTime();
@@ -148,6 +167,7 @@ public class InferenceEngine implements DisposableBean {
         }
         CompletableFuture<Map<String, OnnxGraph.Tensor>> vaeRun = submit(timed("vae", graphNanos,
                 () -> vae.run(vaeInput, shape(n, vaeSpec))));
+        meanwhile.run();
         Map<String, Map<String, OnnxGraph.Tensor>> outputs = new LinkedHashMap<>();
         runs.forEach((name, f) -> outputs.put(name, join(f)));
         Map<String, OnnxGraph.Tensor> vaeOut = join(vaeRun);
