@@ -55,7 +55,13 @@ public class InferenceEngine implements DisposableBean {
     private final ExecutorService pool;
     private final Map<String, Integer> embeddingSizes = new HashMap<>();
 
-    InferenceEngine(@Value("${chestlens.models-dir:models}") Path modelsDir,
+    /**
+     * Loads the models (also usable without Spring, e.g. by tools and tests).
+     *
+     * @param intraOpThreads ONNX Runtime threads per session run
+     * @param graphThreads   threads running graphs side by side (0: one per core)
+     */
+    public InferenceEngine(@Value("${chestlens.models-dir:models}") Path modelsDir,
                     @Value("${chestlens.inference.intra-op-threads:1}") int intraOpThreads,
                     @Value("${chestlens.inference.graph-threads:0}") int graphThreads) throws IOException {
         this.modelsDir = modelsDir.toAbsolutePath().normalize();
