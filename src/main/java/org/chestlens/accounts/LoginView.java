@@ -36,7 +36,9 @@ public class LoginView extends Div implements BeforeEnterObserver {
         notice.setVisible(false);
         RouterLink register = new RouterLink("No account yet? Register as a clinician", RegisterView.class);
         register.setId("register-link");
-        add(notice, form, register);
+        Paragraph registerLine = new Paragraph(register);
+        registerLine.addClassName("cl-center");
+        add(notice, form, registerLine);
     }
 
     @Override
