@@ -1,15 +1,19 @@
 package org.chestlens.accounts;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.security.test.web.servlet.response.SecurityMockMvcResultMatchers.authenticated;
 import static org.springframework.security.test.web.servlet.response.SecurityMockMvcResultMatchers.unauthenticated;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 
 import org.chestlens.KaribuTest;
 import org.chestlens.TestAccounts;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.mock.web.MockHttpSession;
+import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
@@ -20,6 +24,8 @@ class SignInTest extends KaribuTest {
     MockMvc mvc;
     @Autowired
     AccountService accounts;
+    @Autowired
+    SessionRegistry sessionRegistry;
 
     @Test
     void correctPasswordSignsInAndWrongOneDoesNot() throws Exception {
@@ -48,6 +54,23 @@ class SignInTest extends KaribuTest {
 
         accounts.setEnabled(admin.getId(), account.getId(), true);
         mvc.perform(login(email, TestAccounts.PASSWORD, "198.51.100.2")).andExpect(authenticated());
+    }
+
+    @Test
+    void disablingAnAccountEndsItsOpenSessions() throws Exception {
+        String email = TestAccounts.uniqueEmail("session");
+        Account admin = accounts.register(TestAccounts.uniqueEmail("admin"), "Admin", TestAccounts.PASSWORD);
+        accounts.ensureAdmin(admin.getEmail(), TestAccounts.PASSWORD);
+        Account account = accounts.register(email, "Session", TestAccounts.PASSWORD);
+
+        MockHttpSession session = (MockHttpSession) mvc.perform(login(email, TestAccounts.PASSWORD, "198.51.100.3"))
+                .andExpect(authenticated()).andReturn().getRequest().getSession(false);
+        assertThat(sessionRegistry.getSessionInformation(session.getId()).isExpired()).isFalse();
+
+        accounts.setEnabled(admin.getId(), account.getId(), false);
+        assertThat(sessionRegistry.getSessionInformation(session.getId()).isExpired()).isTrue();
+        // The next request of that browser is signed out and sent to the login page.
+        mvc.perform(get("/profile").session(session)).andExpect(redirectedUrl("/login?expired"));
     }
 
     @Test
