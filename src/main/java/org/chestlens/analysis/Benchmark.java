@@ -49,13 +49,15 @@ class Benchmark {
     private final AnalysisService service;
     private final InferenceEngine engine;
     private final ImageDecoder decoder;
+    private final Renderer renderer;
     private final int intraOpThreads;
 
-    Benchmark(AnalysisService service, InferenceEngine engine, ImageDecoder decoder,
+    Benchmark(AnalysisService service, InferenceEngine engine, ImageDecoder decoder, Renderer renderer,
               @Value("${chestlens.inference.intra-op-threads:1}") int intraOpThreads) {
         this.service = service;
         this.engine = engine;
         this.decoder = decoder;
+        this.renderer = renderer;
         this.intraOpThreads = intraOpThreads;
     }
 
@@ -202,6 +204,8 @@ class Benchmark {
         result.put("modelStageP50Ms", round(modelStage50));
         Map<String, Object> stageTable = new LinkedHashMap<>();
         stages.forEach((k, v) -> stageTable.put(k, Map.of("p50", round(p(v, 50)), "p95", round(p(v, 95)))));
+        stageTable.put("heatmap.background", Map.of("p50", round(p(renderer.recentMillis(), 50)),
+                "p95", round(p(renderer.recentMillis(), 95))));
         stageTable.put("heatmap.onDemand", Map.of("p50", round(p(heatmapOnDemand, 50)), "p95", round(p(heatmapOnDemand, 95))));
         stageTable.put("anomalyMap.onDemand", Map.of("p50", round(p(anomalyMap, 50)), "p95", round(p(anomalyMap, 95))));
         stageTable.put("similarity", Map.of("p50", round(p(similar, 50)), "p95", round(p(similar, 95))));

@@ -182,6 +182,7 @@ class Evaluation {
             }
             Metrics.Auc auc = Metrics.auc(positive, score);
             double[] ss = Metrics.sensitivitySpecificity(positive, score, f.threshold());
+            Metrics.Youden youden = auc.positives() > 0 && auc.negatives() > 0 ? Metrics.youden(positive, score) : null;
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("label", f.label());
             m.put("reported", f.reported());
@@ -194,6 +195,8 @@ class Evaluation {
             m.put("threshold", f.threshold());
             m.put("sensitivity", round(ss[0]));
             m.put("specificity", round(ss[1]));
+            // The threshold Youden's J would choose on this data: far from the manifest's means a shifted population.
+            m.put("youdenThresholdHere", youden == null ? null : round(youden.threshold()));
             if (f.val() != null && f.val().auc() != null) {
                 Map<String, Object> card = new LinkedHashMap<>();
                 card.put("auc", f.val().auc());

@@ -69,7 +69,8 @@ public class ImageDecoder {
         PngChunks.Header header = PngChunks.header(bytes);
         checkSize(header.width(), header.height(), limits);
         byte[] stripped = PngChunks.strip(bytes);
-        Rasters.Grey grey = Rasters.toGrey(readWithImageIo(bytes, "PNG image"));
+        Rasters.Grey grey = FastPng.handles(header, bytes) ? FastPng.decode(bytes, header)
+                : Rasters.toGrey(readWithImageIo(bytes, "PNG image"));
         checkDecoded(grey.image(), header.width(), header.height());
         int depth = header.bitDepth();
         // 16-bit PNGs are kept as the 8-bit rendering the models saw: browsers would show them differently.

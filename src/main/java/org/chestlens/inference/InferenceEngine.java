@@ -203,37 +203,6 @@ public class InferenceEngine implements DisposableBean {
         return predictions;
     }
 
-    /**
-     * The floor of the benchmark: each graph's run alone, one after the other, on inputs prepared beforehand
-     * (no preprocessing, no combining). Returns nanoseconds per graph ("member.NAME", "vae").
-     */
-    public Map<String, Long> timeGraphsOnly(GreyImage image) {
-        requireAvailable();
-        Preprocessing pre = new Preprocessing(image);
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (ModelManifest.MemberSpec m : manifest.members()) {
-            float[] x = pre.tensor(m.input());
-            long t = System.nanoTime();
-            members.get(m.name()).run(x, shape(1, m.input()));
-            out.put("member." + m.name(), System.nanoTime() - t);
-        }
-        ModelManifest.InputSpec v = manifest.anomaly().input();
-        float[] x = pre.tensor(v);
-        long t = System.nanoTime();
-        vae.run(x, shape(1, v));
-        out.put("vae", System.nanoTime() - t);
-        return out;
-    }
-
-    /** The input tensor a member (or "vae") gets for an image, for parity checks and the benchmark's baseline. */
-    public float[] inputTensor(GreyImage image, String graph) {
-        requireAvailable();
-        ModelManifest.InputSpec spec = "vae".equals(graph) ? manifest.anomaly().input()
-                : manifest.members().stream().filter(m -> m.name().equals(graph)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no member " + graph)).input();
-        return new Preprocessing(image).tensor(spec);
-    }
-
     /** The ONNX files by graph name ("member.NAME", "vae"). */
     public Map<String, Path> graphFiles() {
         requireAvailable();
