@@ -12,7 +12,11 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.chestlens.imaging.ImageDecoder;
+import org.chestlens.inference.InferenceEngine;
 import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.FilterType;
+import org.springframework.context.annotation.Import;
 
 /**
  * The command-line modes of the packaged jar ({@code java -jar chestlens.jar COMMAND ...}): they start the
@@ -149,7 +153,8 @@ public final class Commands {
     }
 
     /**
-     * The beans of the pipeline without the web application: imaging, inference, analysis, the database. Not a
+     * The beans of the pipeline without the web application: imaging, inference, analysis, the database. Listed
+     * one by one rather than scanned, so views, security and other features' beans stay out. Not a
      * {@code @Configuration}, so the web application's component scan never picks it up.
      */
     @EnableAutoConfiguration(excludeName = {
@@ -158,8 +163,10 @@ public final class Commands {
             "com.vaadin.flow.spring.VaadinScopesConfig",
             "org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration",
             "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration"})
-    @ComponentScan(basePackages = {"org.chestlens.imaging", "org.chestlens.inference", "org.chestlens.analysis",
-            "org.chestlens.config"})
+    @Import({ImageDecoder.class, InferenceEngine.class, AnalysisService.class, AnalysisWriter.class, Renderer.class,
+            SimilarCases.class, ReferenceLibrary.class})
+    @ComponentScan(basePackages = "org.chestlens.config", useDefaultFilters = false, includeFilters = @ComponentScan.Filter(
+            type = FilterType.REGEX, pattern = "org\\.chestlens\\.config\\.(EmbeddedDatabase|ClockConfig)"))
     static class CommandContext {
     }
 }

@@ -99,6 +99,18 @@ class Renderer implements DisposableBean {
         return drawAndStore(key, mine, draw);
     }
 
+    /** Waits until no background drawing is queued or running (the benchmark separates its phases with this). */
+    void awaitIdle() {
+        while (background.getQueue().size() > 0 || background.getActiveCount() > 0) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Milliseconds of recent background drawings (for the benchmark). */
     synchronized List<Double> recentMillis() {
         return List.copyOf(recentMillis);
