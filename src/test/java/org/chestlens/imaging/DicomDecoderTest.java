@@ -22,7 +22,7 @@ class DicomDecoderTest {
     void explicitLittleEndian8BitMonochrome2IsReadAsIs() {
         byte[] px = ramp8();
         DecodedImage d = DECODER.decode(DicomFiles.of(DicomDecoder.EXPLICIT_LE).image(H, W, 8, 8, false, "MONOCHROME2")
-                .otherSequence().pixels8(px).build());
+                .otherSequence().iconWithEncapsulatedPixels().pixels8(px).build());
         assertThat(d.format()).isEqualTo(ImageFormat.DICOM);
         assertThat(d.width()).isEqualTo(W);
         assertThat(d.height()).isEqualTo(H);

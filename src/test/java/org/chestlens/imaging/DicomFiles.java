@@ -141,6 +141,36 @@ final class DicomFiles {
         return this;
     }
 
+    /** An icon image sequence (0088,0200) whose item holds its own encapsulated pixel data: to be skipped. */
+    DicomFiles iconWithEncapsulatedPixels() {
+        ByteArrayOutputStream item = new ByteArrayOutputStream();
+        writeElement(item, 0x00280010, "US", new byte[] {4, 0});
+        writeTag(item, 0x7fe00010);
+        if (explicit) {
+            item.writeBytes("OB".getBytes(StandardCharsets.US_ASCII));
+            item.writeBytes(new byte[2]);
+        }
+        write32(item, 0xffffffff);
+        writeTag(item, 0xfffee000);
+        write32(item, 0);
+        writeTag(item, 0xfffee000);
+        write32(item, 4);
+        item.writeBytes(new byte[] {(byte) 0xfe, (byte) 0xff, 0x00, (byte) 0xe0}); // bytes that look like a tag
+        writeTag(item, 0xfffee0dd);
+        write32(item, 0);
+        ByteArrayOutputStream seq = new ByteArrayOutputStream();
+        writeTag(seq, 0xfffee000);
+        write32(seq, 0xffffffff);
+        seq.writeBytes(item.toByteArray());
+        writeTag(seq, 0xfffee00d);
+        write32(seq, 0);
+        writeTag(seq, 0xfffee0dd);
+        write32(seq, 0);
+        elements.put(0x00880200, seq.toByteArray());
+        vrs.put(0x00880200, "SQ-UNDEFINED");
+        return this;
+    }
+
     byte[] build() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[128]);
