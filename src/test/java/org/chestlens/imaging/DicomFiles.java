@@ -154,8 +154,10 @@ final class DicomFiles {
         writeTag(item, 0xfffee000);
         write32(item, 0);
         writeTag(item, 0xfffee000);
-        write32(item, 4);
-        item.writeBytes(new byte[] {(byte) 0xfe, (byte) 0xff, 0x00, (byte) 0xe0}); // bytes that look like a tag
+        write32(item, 16);
+        // Compressed bytes that, read as an element, would claim a length far past the end of the file.
+        item.writeBytes(new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xe0, 'O', 'B', 0, 0,
+                (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f, 1, 2, 3, 4});
         writeTag(item, 0xfffee0dd);
         write32(item, 0);
         ByteArrayOutputStream seq = new ByteArrayOutputStream();
