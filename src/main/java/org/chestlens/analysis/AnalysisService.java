@@ -130,16 +130,21 @@ public class AnalysisService {
         }
         timings.put("decode", millis(t));
 
-        // The thumbnail is drawn on this thread while the graphs run on the inference pool.
+        // The thumbnail and the copy to keep (a PNG encode for DICOM) are made on this thread while the graphs
+        // run on the inference pool.
         EncodedImage[] thumbnailHolder = new EncodedImage[1];
-        double[] thumbnailMillis = new double[1];
+        double[] imageMillis = new double[2];
         Prediction prediction = engine.predict(decoded.grey(), decoded.saturation(), () -> {
             long th = System.nanoTime();
             thumbnailHolder[0] = Renderings.thumbnail(decoded.grey());
-            thumbnailMillis[0] = millis(th);
+            imageMillis[0] = millis(th);
+            th = System.nanoTime();
+            decoded.clean();
+            imageMillis[1] = millis(th);
         });
         prediction.stageNanos().forEach((stage, nanos) -> timings.put(stage, nanos / 1e6));
-        timings.put("thumbnail", thumbnailMillis[0]);
+        timings.put("thumbnail", imageMillis[0]);
+        timings.put("storedCopy", imageMillis[1]);
         EncodedImage thumbnail = thumbnailHolder[0];
         boolean completed = !prediction.gate().rejected();
         // The heatmap users see first (the most probable reported finding) is drawn right after the commit, in
