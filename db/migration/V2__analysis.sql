@@ -93,7 +93,3 @@ create table reference_case (
     imported_at     timestamptz  not null
 );
 create unique index reference_case_path_space_key on reference_case (source_path, embedding_space);
-
--- Encoded images are compressed already: PostgreSQL's own compression attempt would only cost time.
-alter table analysis_image alter column bytes set storage external;
-alter table reference_case alter column thumbnail set storage external;
