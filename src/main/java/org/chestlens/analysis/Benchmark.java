@@ -51,9 +51,12 @@ class Benchmark {
     private final ImageDecoder decoder;
     private final Renderer renderer;
     private final int intraOpThreads;
+    private final int graphThreads;
 
     Benchmark(AnalysisService service, InferenceEngine engine, ImageDecoder decoder, Renderer renderer,
-              @Value("${chestlens.inference.intra-op-threads:1}") int intraOpThreads) {
+              @Value("${chestlens.inference.intra-op-threads:1}") int intraOpThreads,
+              @Value("${chestlens.inference.graph-threads:0}") int graphThreads) {
+        this.graphThreads = graphThreads;
         this.service = service;
         this.engine = engine;
         this.decoder = decoder;
@@ -200,6 +203,7 @@ class Benchmark {
         result.put("n", n);
         result.put("cores", Runtime.getRuntime().availableProcessors());
         result.put("intraOpThreads", intraOpThreads);
+        result.put("graphThreads", graphThreads > 0 ? graphThreads : Runtime.getRuntime().availableProcessors());
         result.put("endToEndP50Ms", round(e2e50));
         result.put("endToEndP95Ms", round(Metrics.percentile(sorted(endToEnd), 95)));
         result.put("decodeP50Ms", round(decode50));

@@ -23,7 +23,8 @@ import org.springframework.context.annotation.Import;
  * pipeline's beans and the database without any web server, run, print a table and exit.
  * <ul>
  *   <li>{@code evaluate --data DIR [--split S] [--limit N] [--out FILE.json] [--predictions FILE.csv]}</li>
- *   <li>{@code benchmark [--images DIR] [--n N] [--warmup N] [--json FILE] [--no-torch]}</li>
+ *   <li>{@code benchmark [--images DIR] [--n N] [--warmup N] [--json FILE] [--no-torch] [--intra-op-threads N]
+ *       [--graph-threads N]}</li>
  *   <li>{@code import-references --data DIR [--split S] [--limit N]}</li>
  * </ul>
  * Every command takes {@code --models DIR} (default: {@code chestlens.models-dir}, i.e. {@code models}).
@@ -55,6 +56,9 @@ public final class Commands {
         properties.put("logging.level.org.chestlens", "INFO");
         properties.put("spring.jpa.open-in-view", "false");
         arguments.value("models").ifPresent(dir -> properties.put("chestlens.models-dir", dir));
+        // Thread settings to compare (README, "Threads"): ONNX Runtime threads per run, graphs side by side.
+        arguments.value("intra-op-threads").ifPresent(n -> properties.put("chestlens.inference.intra-op-threads", n));
+        arguments.value("graph-threads").ifPresent(n -> properties.put("chestlens.inference.graph-threads", n));
         if (!arguments.command().equals("import-references")) {
             // evaluate stores nothing and benchmark only throw-away analyses: a throw-away database (when the
             // embedded default is in use) leaves the real one alone, even while the web application holds it.
@@ -103,6 +107,7 @@ public final class Commands {
                 Usage: java -jar chestlens.jar COMMAND [options]   (run from the folder that holds models/)
                   evaluate --data DIR [--split val] [--limit N] [--out report.json] [--predictions predictions.csv]
                   benchmark [--images DIR] [--n 200] [--warmup 30] [--json benchmark.json] [--no-torch]
+                            [--intra-op-threads 1] [--graph-threads 0]
                   import-references --data DIR [--split val] [--limit N]
                 Common: --models DIR (default: models)""";
     }
