@@ -1,0 +1,50 @@
+package org.chestlens.analysis;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A stored analysis as the owner (or, for an anonymous one, the link holder) sees it.
+ *
+ * @param publicId           the unguessable id used in links ({@code /analysis/{publicId}})
+ * @param status             completed or rejected by the gate
+ * @param rejection          why it was rejected and what to do instead; present exactly when REJECTED
+ * @param findings           reported findings only, most probable first (ties in model-card order);
+ *                           empty when REJECTED
+ * @param anomaly            how unusual the image is compared with normal X-rays (present for both statuses)
+ * @param heatmapFindings    finding codes a heatmap exists or can be rendered for (the findings above)
+ * @param image              format and size of the upload
+ * @param model              the model release that produced this
+ * @param fileName           as uploaded
+ * @param ownerId            empty for anonymous analyses
+ * @param patientId          the owner's patient it belongs to, if any
+ * @param studyDate          when the X-ray was taken, if given
+ * @param note               the uploader's note, if any
+ * @param confirmedFindings  finding codes the owner confirmed (feedback), empty when none
+ * @param createdAt          when it was analysed
+ * @param expiresAt          when an anonymous analysis is deleted; empty for owned ones
+ * @param timings            how long each stage took
+ */
+public record AnalysisResult(String publicId, AnalysisStatus status, Optional<Rejection> rejection,
+                             List<Finding> findings, AnomalyScore anomaly, List<String> heatmapFindings,
+                             ImageInfo image, ModelInfo model, String fileName, Optional<Long> ownerId,
+                             Optional<Long> patientId, Optional<LocalDate> studyDate, Optional<String> note,
+                             Set<String> confirmedFindings, Instant createdAt, Optional<Instant> expiresAt,
+                             Timings timings) {
+
+    public boolean completed() {
+        return status == AnalysisStatus.COMPLETED;
+    }
+
+    /** The reported findings decided positive, most probable first. */
+    public List<Finding> positiveFindings() {
+        return findings.stream().filter(Finding::positive).toList();
+    }
+
+    public Optional<Finding> finding(String code) {
+        return findings.stream().filter(f -> f.code().equals(code)).findFirst();
+    }
+}

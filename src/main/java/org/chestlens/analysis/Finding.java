@@ -1,0 +1,17 @@
+package org.chestlens.analysis;
+
+import java.util.Map;
+
+/**
+ * One finding of an analysis.
+ *
+ * @param code                 stable code, e.g. {@code pneumonia}, {@code covid_19}
+ * @param label                human label, e.g. "COVID-19"
+ * @param probability          ensemble probability in [0, 1] (weighted mean of the members)
+ * @param threshold            decision threshold from the model card (Youden's J on validation)
+ * @param positive             {@code probability >= threshold}
+ * @param memberProbabilities  each contributing member's own probability, by member name (transparency)
+ */
+public record Finding(String code, String label, double probability, double threshold, boolean positive,
+                      Map<String, Double> memberProbabilities) {
+}
