@@ -1,11 +1,38 @@
 package org.chestlens.analysis;
 
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.chestlens.imaging.DecodedImage;
+import org.chestlens.imaging.EncodedImage;
+import org.chestlens.imaging.GreyImage;
+import org.chestlens.imaging.ImageDecoder;
+import org.chestlens.imaging.InvalidImageException;
+import org.chestlens.inference.InferenceEngine;
+import org.chestlens.inference.ModelManifest;
+import org.chestlens.inference.Prediction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The one entry point of the analysis feature, for views and the REST API alike. See the package
@@ -14,26 +41,64 @@ import org.springframework.stereotype.Service;
 @Service
 public class AnalysisService {
 
+    private static final Logger log = LoggerFactory.getLogger(AnalysisService.class);
+
     static final String UNAVAILABLE = "The analysis service is unavailable: no models are installed on this server.";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ImageDecoder decoder;
+    private final InferenceEngine engine;
+    private final AnalysisRepository analyses;
+    private final AnalysisImageRepository images;
+    private final ReferenceCaseRepository references;
+    private final SimilarCases similarCases;
+    private final TransactionTemplate transaction;
+    private final TransactionTemplate reading;
+    private final Clock clock;
+    private final Duration anonymousRetention;
+    private final int heatmapSide;
+
+    AnalysisService(ImageDecoder decoder, InferenceEngine engine, AnalysisRepository analyses,
+                    AnalysisImageRepository images, ReferenceCaseRepository references, SimilarCases similarCases,
+                    PlatformTransactionManager transactions, Clock clock,
+                    @Value("${chestlens.analysis.anonymous-retention:7d}") Duration anonymousRetention,
+                    @Value("${chestlens.heatmap.max-side:512}") int heatmapSide) {
+        this.decoder = decoder;
+        this.engine = engine;
+        this.analyses = analyses;
+        this.images = images;
+        this.references = references;
+        this.similarCases = similarCases;
+        this.transaction = new TransactionTemplate(transactions);
+        this.reading = new TransactionTemplate(transactions);
+        this.reading.setReadOnly(true);
+        this.clock = clock;
+        this.anonymousRetention = anonymousRetention;
+        this.heatmapSide = heatmapSide;
+    }
 
     /** Whether uploads can be analysed now (models loaded). */
     public boolean available() {
-        return false;
+        return engine.available();
     }
 
     /** When {@link #available()} is false: why, in a sentence for users. */
     public Optional<String> unavailableReason() {
-        return Optional.of(UNAVAILABLE);
+        return engine.available() ? Optional.empty() : Optional.of(UNAVAILABLE);
     }
 
     /** The loaded model release, if any. */
     public Optional<ModelInfo> model() {
-        return Optional.empty();
+        return engine.manifest().map(m -> new ModelInfo(m.name(), m.version(), disclaimer(m)));
     }
 
     /** Every finding the models know, in model-card order, with thresholds and validation AUCs. */
     public List<FindingDescription> findingCatalogue() {
-        return List.of();
+        return engine.manifest().map(m -> m.findings().stream().map(f -> new FindingDescription(f.code(), f.label(),
+                f.threshold(), f.reported(), number(f.val() == null ? null : f.val().auc()),
+                number(f.val() == null ? null : f.val().aucLow()), number(f.val() == null ? null : f.val().aucHigh())))
+                .toList()).orElse(List.of());
     }
 
     /**
@@ -43,22 +108,76 @@ public class AnalysisService {
      * @throws AnalysisUnavailableException  no models loaded
      */
     public AnalysisResult analyse(AnalysisRequest request) {
-        throw new AnalysisUnavailableException(UNAVAILABLE);
+        long start = System.nanoTime();
+        checkDetails(request);
+        if (!engine.available()) {
+            throw new AnalysisUnavailableException(UNAVAILABLE);
+        }
+        ModelManifest manifest = engine.manifest().orElseThrow();
+        Map<String, Double> timings = new LinkedHashMap<>();
+
+        long t = System.nanoTime();
+        DecodedImage decoded;
+        try {
+            decoded = decoder.decode(request.bytes());
+        } catch (InvalidImageException e) {
+            throw new InvalidUploadException(UploadProblem.valueOf(e.problem().name()), e.getMessage());
+        }
+        timings.put("decode", millis(t));
+
+        Prediction prediction = engine.predict(decoded.grey(), decoded.saturation());
+        prediction.stageNanos().forEach((stage, nanos) -> timings.put(stage, nanos / 1e6));
+
+        t = System.nanoTime();
+        boolean completed = !prediction.gate().rejected();
+        EncodedImage thumbnail = Renderings.thumbnail(decoded.grey());
+        timings.put("thumbnail", millis(t));
+        t = System.nanoTime();
+        // The heatmap users see first (the most probable reported finding) is drawn now; others on first request.
+        Optional<Prediction.FindingScore> first = completed ? reportedByProbability(prediction.findings()).stream().findFirst()
+                : Optional.empty();
+        EncodedImage firstHeatmap = first.map(f -> Renderings.heatmap(
+                Renderings.displayBase(decoded.grey(), heatmapSide), prediction.cams().byFinding().get(f.code()),
+                prediction.cams().width(), prediction.cams().height())).orElse(null);
+        timings.put("heatmap", millis(t));
+
+        t = System.nanoTime();
+        Instant now = clock.instant();
+        Analysis analysis = newAnalysis(request, decoded, prediction, manifest, now, timings);
+        transaction.executeWithoutResult(status -> {
+            analyses.save(analysis);
+            long id = analysis.getId();
+            List<AnalysisImage> rows = new ArrayList<>();
+            rows.add(new AnalysisImage(AnalysisImage.Key.of(id, AnalysisImage.Kind.IMAGE), decoded.clean().mediaType(),
+                    decoded.clean().bytes()));
+            rows.add(new AnalysisImage(AnalysisImage.Key.of(id, AnalysisImage.Kind.THUMBNAIL), thumbnail.mediaType(),
+                    thumbnail.bytes()));
+            if (firstHeatmap != null) {
+                rows.add(new AnalysisImage(new AnalysisImage.Key(id, AnalysisImage.Kind.HEATMAP, first.get().code()),
+                        firstHeatmap.mediaType(), firstHeatmap.bytes()));
+            }
+            images.saveAll(rows);
+        });
+        timings.put("persist", millis(t));
+        double total = millis(start);
+        log.debug("Analysis {} {} in {} ms: {}", analysis.getPublicId(), analysis.getStatus(), total, timings);
+        return toResult(analysis, new Timings(total, timings));
     }
 
     /** The analysis, if it exists and the requester may see it. */
     public Optional<AnalysisResult> find(String publicId, Optional<Long> requesterId) {
-        return Optional.empty();
+        return reading.execute(s -> visible(publicId, requesterId)
+                .map(a -> toResult(a, new Timings(storedTotal(a.getTimings()), a.getTimings()))));
     }
 
     /** The uploaded image without identifying metadata (PNG or JPEG). */
     public Optional<ImageBytes> image(String publicId, Optional<Long> requesterId) {
-        return Optional.empty();
+        return storedImage(publicId, requesterId, AnalysisImage.Kind.IMAGE);
     }
 
     /** A small PNG (longest side 256 px) for lists and timelines. */
     public Optional<ImageBytes> thumbnail(String publicId, Optional<Long> requesterId) {
-        return Optional.empty();
+        return storedImage(publicId, requesterId, AnalysisImage.Kind.THUMBNAIL);
     }
 
     /**
@@ -66,12 +185,45 @@ public class AnalysisService {
      * stored. Empty for an unknown or unreported finding and for rejected analyses.
      */
     public Optional<ImageBytes> heatmap(String publicId, Optional<Long> requesterId, String findingCode) {
-        return Optional.empty();
+        Optional<AnalysisRepository.Access> access = access(publicId, requesterId);
+        if (access.isEmpty() || access.get().getStatus() != AnalysisStatus.COMPLETED) {
+            return Optional.empty();
+        }
+        AnalysisImage.Key key = new AnalysisImage.Key(access.get().getId(), AnalysisImage.Kind.HEATMAP, findingCode);
+        Optional<AnalysisImage> stored = images.findById(key);
+        if (stored.isPresent()) {
+            return stored.map(AnalysisImage::toImageBytes);
+        }
+        record Source(Analysis analysis, AnalysisFinding finding) {
+        }
+        Optional<Source> source = reading.execute(s -> analyses.findById(access.get().getId())
+                .flatMap(a -> a.getFindings().stream().filter(f -> f.reported() && f.code().equals(findingCode))
+                        .findFirst().map(f -> new Source(a, f))));
+        if (source == null || source.isEmpty()) {
+            return Optional.empty();
+        }
+        Analysis analysis = source.get().analysis();
+        return Optional.of(renderAndKeep(key, () -> Renderings.heatmap(displayBase(analysis),
+                Converters.floats(source.get().finding().cam()), analysis.getCamWidth(), analysis.getCamHeight())));
     }
 
     /** Where the anomaly model could not reconstruct the image (smoothed |x - x̂|, coloured, over the X-ray; PNG). */
     public Optional<ImageBytes> anomalyMap(String publicId, Optional<Long> requesterId) {
-        return Optional.empty();
+        Optional<AnalysisRepository.Access> access = access(publicId, requesterId);
+        if (access.isEmpty()) {
+            return Optional.empty();
+        }
+        AnalysisImage.Key key = AnalysisImage.Key.of(access.get().getId(), AnalysisImage.Kind.ANOMALY_MAP);
+        Optional<AnalysisImage> stored = images.findById(key);
+        if (stored.isPresent()) {
+            return stored.map(AnalysisImage::toImageBytes);
+        }
+        Analysis analysis = analyses.findById(access.get().getId()).orElse(null);
+        if (analysis == null) {
+            return Optional.empty();
+        }
+        return Optional.of(renderAndKeep(key, () -> Renderings.anomalyMap(displayBase(analysis), analysis.getAnomalyMap(),
+                analysis.getAnomalyMapWidth(), analysis.getAnomalyMapHeight())));
     }
 
     /**
@@ -79,37 +231,81 @@ public class AnalysisService {
      * confirmed findings (never the analysis itself), most similar first. Empty for rejected analyses.
      */
     public List<SimilarCase> similarCases(String publicId, Optional<Long> requesterId, int k) {
-        return List.of();
+        Optional<Analysis> found = reading.execute(s -> visible(publicId, requesterId));
+        if (found == null || found.isEmpty() || found.get().getStatus() != AnalysisStatus.COMPLETED || !engine.available()
+                || !found.get().getEmbeddingSpace().equals(engine.embeddingSpace())) {
+            return List.of();
+        }
+        float[] embedding = Converters.floats(found.get().getEmbedding());
+        // Ask for a few more: own analyses deleted behind our back (e.g. with their patient) are dropped below.
+        List<SimilarityIndex.Hit> hits = similarCases.search(embedding, requesterId, k + 5,
+                SimilarCases.analysisKey(publicId));
+        Set<String> ownKeys = hits.stream().map(h -> h.entry().key()).filter(key -> key.startsWith("analysis:"))
+                .map(key -> key.substring("analysis:".length())).collect(Collectors.toSet());
+        Set<String> stillConfirmed = ownKeys.isEmpty() ? Set.of() : new HashSet<>(analyses.findConfirmedPublicIds(ownKeys));
+        Map<String, String> labels = labels();
+        List<SimilarCase> out = new ArrayList<>();
+        for (SimilarityIndex.Hit hit : hits) {
+            String key = hit.entry().key();
+            boolean reference = key.startsWith("ref:");
+            String id = key.substring(key.indexOf(':') + 1);
+            if (!reference && !stillConfirmed.contains(id)) {
+                similarCases.remove(key);
+                continue;
+            }
+            List<String> codes = orderedCodes(hit.entry().findings());
+            String diagnosis = codes.stream().map(c -> labels.getOrDefault(c, c)).collect(Collectors.joining(", "));
+            out.add(new SimilarCase(reference ? SimilarCase.Source.REFERENCE : SimilarCase.Source.OWN_ANALYSIS, id,
+                    hit.similarity(), codes, diagnosis.isEmpty() ? "No label" : diagnosis));
+            if (out.size() == k) {
+                break;
+            }
+        }
+        return out;
     }
 
     /** Thumbnail of a reference-library case (public: the library holds no patient data). */
     public Optional<ImageBytes> referenceThumbnail(long referenceCaseId) {
-        return Optional.empty();
+        return references.findThumbnail(referenceCaseId).map(bytes -> new ImageBytes(bytes, "image/png"));
     }
 
     /** The owner's analyses, newest first. */
     public Page<AnalysisSummary> listForOwner(long ownerId, Pageable pageable) {
-        return Page.empty(pageable);
+        return reading.execute(s -> analyses.findByOwnerIdOrderByCreatedAtDesc(ownerId, pageable).map(this::toSummary));
     }
 
     /** The owner's analyses of one patient, by study date (then analysis time), newest first. */
     public List<AnalysisSummary> listForPatient(long ownerId, long patientId) {
-        return List.of();
+        return reading.execute(s -> analyses.findByOwnerIdAndPatientId(ownerId, patientId).stream()
+                .sorted(Comparator.comparing((Analysis a) -> a.getStudyDate() != null ? a.getStudyDate()
+                                : LocalDate.ofInstant(a.getCreatedAt(), clock.getZone()))
+                        .thenComparing(Analysis::getCreatedAt).reversed())
+                .map(this::toSummary).toList());
     }
 
     /** How many analyses the owner has for the patient. */
     public long countForPatient(long ownerId, long patientId) {
-        return 0;
+        return analyses.countByOwnerIdAndPatientId(ownerId, patientId);
     }
 
     /** Deletes the analysis with its images. Owned: only the owner; anonymous: whoever holds the link. */
     public boolean delete(String publicId, Optional<Long> requesterId) {
-        return false;
+        Optional<AnalysisRepository.Access> access = access(publicId, requesterId);
+        if (access.isEmpty()) {
+            return false;
+        }
+        transaction.executeWithoutResult(s -> analyses.deleteNow(access.get().getId()));
+        similarCases.remove(SimilarCases.analysisKey(publicId));
+        return true;
     }
 
     /** Deletes all of the owner's analyses of a patient; returns how many. */
     public int deleteAllForPatient(long ownerId, long patientId) {
-        return 0;
+        List<String> ids = analyses.findByOwnerIdAndPatientId(ownerId, patientId).stream()
+                .map(Analysis::getPublicId).toList();
+        Integer deleted = transaction.execute(s -> analyses.deleteByOwnerAndPatient(ownerId, patientId));
+        ids.forEach(id -> similarCases.remove(SimilarCases.analysisKey(id)));
+        return deleted == null ? 0 : deleted;
     }
 
     /**
@@ -117,19 +313,234 @@ public class AnalysisService {
      * or detaches it with an empty {@code patientId}.
      */
     public boolean attachToPatient(String publicId, long ownerId, Optional<Long> patientId) {
-        return false;
+        return Boolean.TRUE.equals(transaction.execute(s -> analyses.findByPublicId(publicId)
+                .filter(a -> Long.valueOf(ownerId).equals(a.getOwnerId()))
+                .map(a -> {
+                    a.setPatientId(patientId.orElse(null));
+                    return true;
+                }).orElse(false)));
     }
 
     /** Makes an anonymous analysis the signed-in account's own (it then no longer expires). */
     public boolean claim(String publicId, long ownerId) {
-        return false;
+        Instant now = clock.instant();
+        return Boolean.TRUE.equals(transaction.execute(s -> analyses.findByPublicId(publicId)
+                .filter(a -> a.getOwnerId() == null && a.visibleTo(Optional.empty(), now))
+                .map(a -> {
+                    a.setOwnerId(ownerId);
+                    a.setExpiresAt(null);
+                    return true;
+                }).orElse(false)));
     }
 
     /**
      * Feedback hook: the owner confirms which findings are really present ({@code no_finding} for a normal
      * study; an empty set withdraws the confirmation). Confirmed analyses join the owner's similar-case search.
+     *
+     * @throws IllegalArgumentException for a code the models do not know
      */
     public boolean confirmFindings(String publicId, long ownerId, Set<String> findingCodes) {
-        return false;
+        Set<String> known = engine.manifest().map(m -> m.findings().stream().map(ModelManifest.FindingSpec::code)
+                .collect(Collectors.toSet())).orElse(Set.of());
+        for (String code : findingCodes) {
+            if (!known.contains(code)) {
+                throw new IllegalArgumentException("Unknown finding code: " + code);
+            }
+        }
+        Optional<Analysis> changed = transaction.execute(s -> analyses.findByPublicId(publicId)
+                .filter(a -> Long.valueOf(ownerId).equals(a.getOwnerId()))
+                .map(a -> {
+                    a.setConfirmedFindings(findingCodes);
+                    return a;
+                }));
+        if (changed == null || changed.isEmpty()) {
+            return false;
+        }
+        Analysis a = changed.get();
+        String key = SimilarCases.analysisKey(publicId);
+        if (findingCodes.isEmpty() || a.getStatus() != AnalysisStatus.COMPLETED || !engine.available()
+                || !a.getEmbeddingSpace().equals(engine.embeddingSpace())) {
+            similarCases.remove(key);
+        } else {
+            similarCases.put(new SimilarityIndex.Entry(key, ownerId, new TreeSet<>(findingCodes)),
+                    Converters.floats(a.getEmbedding()));
+        }
+        return true;
+    }
+
+    /** Deletes anonymous analyses whose retention has passed; returns how many. */
+    int purgeExpired() {
+        Integer n = transaction.execute(s -> analyses.deleteExpired(clock.instant()));
+        return n == null ? 0 : n;
+    }
+
+    private void checkDetails(AnalysisRequest request) {
+        if (request.note().map(String::length).orElse(0) > AnalysisRequest.MAX_NOTE_LENGTH) {
+            throw new InvalidUploadException(UploadProblem.INVALID_DETAILS,
+                    "The note is longer than " + AnalysisRequest.MAX_NOTE_LENGTH + " characters.");
+        }
+        // A day of slack: the uploader's calendar may be ahead of the server's.
+        if (request.studyDate().map(d -> d.isAfter(LocalDate.now(clock).plusDays(1))).orElse(false)) {
+            throw new InvalidUploadException(UploadProblem.INVALID_DETAILS, "The study date is in the future.");
+        }
+        if (request.patientId().isPresent() && request.ownerId().isEmpty()) {
+            throw new InvalidUploadException(UploadProblem.INVALID_DETAILS,
+                    "Only a signed-in clinician can file an analysis under a patient.");
+        }
+    }
+
+    private Analysis newAnalysis(AnalysisRequest request, DecodedImage decoded, Prediction prediction,
+                                 ModelManifest manifest, Instant now, Map<String, Double> timings) {
+        String fileName = request.fileName().length() > 255 ? request.fileName().substring(0, 255) : request.fileName();
+        Analysis a = new Analysis(newPublicId(), fileName, now);
+        Prediction.GateDecision gate = prediction.gate();
+        a.decide(gate.rejected() ? AnalysisStatus.REJECTED : AnalysisStatus.COMPLETED, gate.rule(), gate.reason(),
+                gate.suggestion());
+        a.owner(request.ownerId().orElse(null), request.patientId().orElse(null), request.studyDate().orElse(null),
+                request.note().orElse(null), request.ownerId().isPresent() ? null : now.plus(anonymousRetention));
+        a.model(manifest.name(), manifest.version(), engine.embeddingSpace());
+        a.image(decoded.format().name(), decoded.width(), decoded.height(), request.bytes().length, decoded.bitDepth());
+        Prediction.AnomalyResult an = prediction.anomaly();
+        ModelManifest.InputSpec vaeInput = manifest.anomaly().input();
+        a.anomaly(an.mse(), an.kl(), an.negElbo(), an.msePercentile(), an.klPercentile(), an.negElboPercentile(),
+                Renderings.quantiseError(an.errorMap(), vaeInput.high() - vaeInput.low()), an.width(), an.height());
+        a.maps(Converters.floats(prediction.embedding()), prediction.cams().width(), prediction.cams().height(),
+                finite(prediction.features()), timings);
+        int position = 0;
+        for (Prediction.FindingScore f : prediction.findings()) {
+            if (Double.isNaN(f.probability())) {
+                continue; // no member scores it: nothing to store or show
+            }
+            a.getFindings().add(new AnalysisFinding(f.code(), position++, f.label(), f.probability(), f.threshold(),
+                    f.positive(), f.reported(), f.memberProbabilities(),
+                    Converters.floats(prediction.cams().byFinding().get(f.code()))));
+        }
+        return a;
+    }
+
+    private AnalysisResult toResult(Analysis a, Timings timings) {
+        boolean completed = a.getStatus() == AnalysisStatus.COMPLETED;
+        List<Finding> findings = completed ? reportedFindings(a).stream().map(AnalysisFinding::toFinding).toList() : List.of();
+        Optional<Rejection> rejection = completed ? Optional.empty()
+                : Optional.of(new Rejection(a.getRejectionReason(), a.getRejectionSuggestion(), a.getRejectionRule()));
+        AnomalyScore anomaly = new AnomalyScore(a.getAnomalyMse(), a.getAnomalyKl(), a.getAnomalyNegElbo(),
+                a.getAnomalyMsePercentile(), a.getAnomalyKlPercentile(), a.getAnomalyNegElboPercentile());
+        String disclaimer = engine.manifest().map(AnalysisService::disclaimer).orElse(DEFAULT_DISCLAIMER);
+        return new AnalysisResult(a.getPublicId(), a.getStatus(), rejection, findings, anomaly,
+                findings.stream().map(Finding::code).toList(),
+                new ImageInfo(a.getImageFormat(), a.getImageWidth(), a.getImageHeight(), a.getImageSizeBytes()),
+                new ModelInfo(a.getModelName(), a.getModelVersion(), disclaimer), a.getFileName(),
+                Optional.ofNullable(a.getOwnerId()), Optional.ofNullable(a.getPatientId()),
+                Optional.ofNullable(a.getStudyDate()), Optional.ofNullable(a.getNote()),
+                Set.copyOf(a.getConfirmedFindings()), a.getCreatedAt(), Optional.ofNullable(a.getExpiresAt()), timings);
+    }
+
+    private AnalysisSummary toSummary(Analysis a) {
+        boolean completed = a.getStatus() == AnalysisStatus.COMPLETED;
+        List<AnalysisFinding> reported = completed ? reportedFindings(a) : List.of();
+        Map<String, Double> probabilities = new LinkedHashMap<>();
+        reported.forEach(f -> probabilities.put(f.code(), f.probability()));
+        return new AnalysisSummary(a.getPublicId(), a.getStatus(), a.getCreatedAt(), Optional.ofNullable(a.getStudyDate()),
+                Optional.ofNullable(a.getPatientId()), a.getFileName(),
+                reported.stream().filter(AnalysisFinding::positive).map(AnalysisFinding::code).toList(),
+                probabilities, a.getAnomalyNegElboPercentile());
+    }
+
+    /** Reported findings, most probable first, ties in manifest order. */
+    private static List<AnalysisFinding> reportedFindings(Analysis a) {
+        return a.getFindings().stream().filter(AnalysisFinding::reported)
+                .sorted(Comparator.comparingDouble(AnalysisFinding::probability).reversed()
+                        .thenComparingInt(AnalysisFinding::position))
+                .toList();
+    }
+
+    private static List<Prediction.FindingScore> reportedByProbability(List<Prediction.FindingScore> findings) {
+        List<Prediction.FindingScore> reported = new ArrayList<>(findings.stream()
+                .filter(f -> f.reported() && !Double.isNaN(f.probability())).toList());
+        // Stable sort: ties keep manifest order.
+        reported.sort(Comparator.comparingDouble(Prediction.FindingScore::probability).reversed());
+        return reported;
+    }
+
+    private Optional<Analysis> visible(String publicId, Optional<Long> requesterId) {
+        Instant now = clock.instant();
+        return analyses.findByPublicId(publicId).filter(a -> a.visibleTo(requesterId, now));
+    }
+
+    private Optional<AnalysisRepository.Access> access(String publicId, Optional<Long> requesterId) {
+        Instant now = clock.instant();
+        return analyses.findAccess(publicId).filter(a -> a.getOwnerId() != null
+                ? requesterId.map(a.getOwnerId()::equals).orElse(false)
+                : a.getExpiresAt() == null || a.getExpiresAt().isAfter(now));
+    }
+
+    private Optional<ImageBytes> storedImage(String publicId, Optional<Long> requesterId, AnalysisImage.Kind kind) {
+        return access(publicId, requesterId)
+                .flatMap(a -> images.findById(AnalysisImage.Key.of(a.getId(), kind)))
+                .map(AnalysisImage::toImageBytes);
+    }
+
+    /** The stored image, decoded again and shrunk for display: the base of on-demand renderings. */
+    private GreyImage displayBase(Analysis analysis) {
+        ImageBytes stored = images.findById(AnalysisImage.Key.of(analysis.getId(), AnalysisImage.Kind.IMAGE))
+                .map(AnalysisImage::toImageBytes)
+                .orElseThrow(() -> new IllegalStateException("analysis " + analysis.getPublicId() + " has no image"));
+        return Renderings.displayBase(decoder.decode(stored.bytes()).grey(), heatmapSide);
+    }
+
+    private ImageBytes renderAndKeep(AnalysisImage.Key key, java.util.function.Supplier<EncodedImage> render) {
+        EncodedImage rendered = render.get();
+        try {
+            transaction.executeWithoutResult(s -> images.save(new AnalysisImage(key, rendered.mediaType(), rendered.bytes())));
+        } catch (DataIntegrityViolationException e) {
+            // Rendered by a concurrent request, or the analysis was deleted meanwhile: the picture is still right.
+            log.debug("Rendering {} not stored: {}", key, e.getMessage());
+        }
+        return new ImageBytes(rendered.bytes(), rendered.mediaType());
+    }
+
+    private Map<String, String> labels() {
+        return engine.manifest().map(m -> m.findings().stream()
+                .collect(Collectors.toMap(ModelManifest.FindingSpec::code, ModelManifest.FindingSpec::label)))
+                .orElse(Map.of());
+    }
+
+    private List<String> orderedCodes(Set<String> codes) {
+        List<String> order = engine.manifest().map(m -> m.findings().stream().map(ModelManifest.FindingSpec::code).toList())
+                .orElse(List.of());
+        return codes.stream().sorted(Comparator.comparingInt(c -> order.indexOf(c) < 0 ? Integer.MAX_VALUE : order.indexOf(c)))
+                .toList();
+    }
+
+    static final String DEFAULT_DISCLAIMER = "Decision support for education and research, not a medical diagnosis.";
+
+    private static String disclaimer(ModelManifest m) {
+        return m.disclaimer() == null || m.disclaimer().isBlank() ? DEFAULT_DISCLAIMER : m.disclaimer();
+    }
+
+    private static Map<String, Double> finite(Map<String, Double> values) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(k, v == null || !Double.isFinite(v) ? null : v));
+        return out;
+    }
+
+    /** Stored timings lack the final commit; graph stages overlap inside "models", so they are not added. */
+    private static double storedTotal(Map<String, Double> stages) {
+        return List.of("decode", "preprocess", "models", "combine", "thumbnail", "heatmap").stream()
+                .mapToDouble(k -> stages.getOrDefault(k, 0.0) == null ? 0.0 : stages.getOrDefault(k, 0.0)).sum();
+    }
+
+    private static double number(Double d) {
+        return d == null ? Double.NaN : d;
+    }
+
+    static String newPublicId() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static double millis(long since) {
+        return (System.nanoTime() - since) / 1e6;
     }
 }

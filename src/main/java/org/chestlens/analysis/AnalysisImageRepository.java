@@ -1,0 +1,6 @@
+package org.chestlens.analysis;
+
+import org.springframework.data.repository.CrudRepository;
+
+interface AnalysisImageRepository extends CrudRepository<AnalysisImage, AnalysisImage.Key> {
+}

@@ -1,0 +1,98 @@
+package org.chestlens.analysis;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** A small CSV table (header + rows, RFC 4180 quoting), for {@code index.csv} files. */
+record Csv(List<String> header, List<List<String>> rows) {
+
+    static Csv read(Path file) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            List<List<String>> lines = new ArrayList<>();
+            String line;
+            StringBuilder pending = null;
+            while ((line = in.readLine()) != null) {
+                String text = pending == null ? line : pending.append('\n').append(line).toString();
+                if (quotesOpen(text)) {
+                    pending = new StringBuilder(text);
+                    continue;
+                }
+                pending = null;
+                if (!text.isBlank()) {
+                    lines.add(split(text));
+                }
+            }
+            if (lines.isEmpty()) {
+                throw new IOException(file + " is empty");
+            }
+            return new Csv(lines.get(0), lines.subList(1, lines.size()));
+        }
+    }
+
+    int column(String name) {
+        return header.indexOf(name);
+    }
+
+    Map<String, Integer> columns() {
+        Map<String, Integer> out = new HashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            out.put(header.get(i), i);
+        }
+        return out;
+    }
+
+    static String value(List<String> row, int column) {
+        return column >= 0 && column < row.size() ? row.get(column) : "";
+    }
+
+    /** A column name as a finding code: lower case, runs of other characters as one '_' (see ARCHITECTURE.md). */
+    static String code(String column) {
+        return column.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
+    }
+
+    private static boolean quotesOpen(String text) {
+        int quotes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == '"') {
+                quotes++;
+            }
+        }
+        return quotes % 2 == 1;
+    }
+
+    private static List<String> split(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    field.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                out.add(field.toString());
+                field.setLength(0);
+            } else {
+                field.append(c);
+            }
+        }
+        out.add(field.toString());
+        return out;
+    }
+}

@@ -1,0 +1,190 @@
+package org.chestlens.imaging;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Reads an upload: checks the limits (size first, then the pixel count from the header, before any pixel is
+ * decoded), decodes PNG, JPEG or DICOM to the grey image the models see, and keeps a copy without metadata.
+ */
+@Component
+public class ImageDecoder {
+
+    static {
+        // ImageIO's default temp-file cache nearly doubles decode time; everything here is in memory anyway.
+        ImageIO.setUseCache(false);
+    }
+
+    private final ImageLimits limits;
+
+    @Autowired
+    ImageDecoder(@Value("${chestlens.upload.max-bytes:30MB}") DataSize maxBytes,
+                 @Value("${chestlens.upload.max-pixels:50000000}") long maxPixels,
+                 @Value("${chestlens.upload.min-side:64}") int minSide) {
+        this(new ImageLimits(maxBytes.toBytes(), maxPixels, minSide));
+    }
+
+    public ImageDecoder(ImageLimits limits) {
+        this.limits = limits;
+    }
+
+    public ImageLimits limits() {
+        return limits;
+    }
+
+    /**
+     * @throws InvalidImageException with a message for the uploader when the image is refused
+     */
+    public DecodedImage decode(byte[] bytes) {
+        if (bytes.length == 0) {
+            throw new InvalidImageException(ImageProblem.EMPTY, "The file is empty.");
+        }
+        if (bytes.length > limits.maxBytes()) {
+            throw new InvalidImageException(ImageProblem.TOO_LARGE, String.format(Locale.ROOT,
+                    "The file is %.1f MB; the limit is %.0f MB. Please upload a smaller export of the X-ray.",
+                    bytes.length / 1048576.0, limits.maxBytes() / 1048576.0));
+        }
+        ImageFormat format = ImageFormat.detect(bytes).orElseThrow(() -> unsupported(bytes));
+        return switch (format) {
+            case PNG -> png(bytes);
+            case JPEG -> jpeg(bytes);
+            case DICOM -> dicom(bytes);
+        };
+    }
+
+    private DecodedImage png(byte[] bytes) {
+        PngChunks.Header header = PngChunks.header(bytes);
+        checkSize(header.width(), header.height(), limits);
+        byte[] stripped = PngChunks.strip(bytes);
+        Rasters.Grey grey = Rasters.toGrey(readWithImageIo(bytes, "PNG image"));
+        checkDecoded(grey.image(), header.width(), header.height());
+        int depth = header.bitDepth();
+        // 16-bit PNGs are kept as the 8-bit rendering the models saw: browsers would show them differently.
+        EncodedImage clean = depth == 16
+                ? new EncodedImage(PngEncoder.grey(grey.image(), 6), ImageFormat.PNG.mediaType())
+                : new EncodedImage(stripped, ImageFormat.PNG.mediaType());
+        return new DecodedImage(ImageFormat.PNG, grey.image(), grey.saturation(), depth, clean);
+    }
+
+    private DecodedImage jpeg(byte[] bytes) {
+        JpegSegments.Header header = JpegSegments.header(bytes);
+        checkSize(header.width(), header.height(), limits);
+        int process = header.process();
+        if (process == 0xc3 || process == 0xc7 || process == 0xcb || process == 0xcf || process >= 0xc9) {
+            throw new InvalidImageException(ImageProblem.UNSUPPORTED_FORMAT, "This JPEG uses lossless or arithmetic "
+                    + "coding, which this server cannot read. Please upload a standard JPEG, a PNG or the DICOM file.");
+        }
+        if (header.precision() != 8 || header.components() == 4) {
+            throw new InvalidImageException(ImageProblem.UNSUPPORTED_FORMAT, "This JPEG is "
+                    + (header.components() == 4 ? "in CMYK colour" : header.precision() + "-bit")
+                    + ", which this server cannot read. Please upload a standard JPEG, a PNG or the DICOM file.");
+        }
+        byte[] stripped = JpegSegments.strip(bytes);
+        Rasters.Grey grey = Rasters.toGrey(readWithImageIo(bytes, "JPEG image"));
+        checkDecoded(grey.image(), header.width(), header.height());
+        return new DecodedImage(ImageFormat.JPEG, grey.image(), grey.saturation(), 8,
+                new EncodedImage(stripped, ImageFormat.JPEG.mediaType()));
+    }
+
+    private DecodedImage dicom(byte[] bytes) {
+        DicomDecoder.Result result = DicomDecoder.decode(bytes, limits);
+        // Rendered afresh: no DICOM tag survives into what we store.
+        EncodedImage clean = new EncodedImage(PngEncoder.grey(result.grey(), 6), ImageFormat.PNG.mediaType());
+        return new DecodedImage(ImageFormat.DICOM, result.grey(), result.saturation(), result.bitDepth(), clean);
+    }
+
+    static void checkSize(int width, int height, ImageLimits limits) {
+        long pixels = (long) width * height;
+        if (pixels > limits.maxPixels()) {
+            throw new InvalidImageException(ImageProblem.TOO_MANY_PIXELS, String.format(Locale.ROOT,
+                    "The image is %d x %d pixels (%.1f megapixels); the limit is %.1f megapixels. "
+                            + "Please upload a smaller export.", width, height, pixels / 1e6, limits.maxPixels() / 1e6));
+        }
+        if (Math.min(width, height) < limits.minSide()) {
+            throw new InvalidImageException(ImageProblem.TOO_SMALL, String.format(Locale.ROOT,
+                    "The image is only %d x %d pixels; at least %d pixels per side are needed to analyse it.",
+                    width, height, limits.minSide()));
+        }
+    }
+
+    private static void checkDecoded(GreyImage grey, int width, int height) {
+        if (grey.width() != width || grey.height() != height) {
+            throw InvalidImageException.corrupt("the decoded size does not match the header");
+        }
+    }
+
+    /** Decodes with ImageIO, turning its warnings (truncated data, bad markers) into refusals. */
+    static BufferedImage readWithImageIo(byte[] bytes, String what) {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw InvalidImageException.corrupt("no reader for this " + what);
+            }
+            ImageReader reader = readers.next();
+            AtomicReference<String> warning = new AtomicReference<>();
+            try {
+                reader.setInput(in, true, true);
+                reader.addIIOReadWarningListener((IIOReadWarningListener) (source, message) -> warning.compareAndSet(null, message));
+                BufferedImage image = reader.read(0);
+                if (warning.get() != null) {
+                    throw InvalidImageException.corrupt("the " + what + " is damaged (" + warning.get() + ")");
+                }
+                return image;
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof InvalidImageException invalid) {
+                throw invalid;
+            }
+            throw new InvalidImageException(ImageProblem.CORRUPT, "The file could not be read: the " + what
+                    + " is truncated or damaged. Please upload it again.", e);
+        }
+    }
+
+    private static InvalidImageException unsupported(byte[] bytes) {
+        String known = knownOtherFormat(bytes);
+        return new InvalidImageException(ImageProblem.UNSUPPORTED_FORMAT, (known == null
+                ? "This file is not an image we can read."
+                : "This is a " + known + " file, which this server does not read.")
+                + " Please upload a chest X-ray as PNG, JPEG or DICOM.");
+    }
+
+    private static String knownOtherFormat(byte[] b) {
+        if (b.length >= 4 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F') {
+            return "GIF";
+        }
+        if (b.length >= 2 && b[0] == 'B' && b[1] == 'M') {
+            return "BMP";
+        }
+        if (b.length >= 4 && ((b[0] == 'I' && b[1] == 'I' && b[2] == 42) || (b[0] == 'M' && b[1] == 'M' && b[3] == 42))) {
+            return "TIFF";
+        }
+        if (b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F' && b[8] == 'W' && b[9] == 'E') {
+            return "WebP";
+        }
+        if (b.length >= 12 && b[4] == 'f' && b[5] == 't' && b[6] == 'y' && b[7] == 'p') {
+            return "HEIC/MP4";
+        }
+        if (b.length >= 4 && b[0] == '%' && b[1] == 'P' && b[2] == 'D' && b[3] == 'F') {
+            return "PDF";
+        }
+        if (b.length >= 2 && b[0] == 'P' && b[1] == 'K') {
+            return "ZIP";
+        }
+        return null;
+    }
+}

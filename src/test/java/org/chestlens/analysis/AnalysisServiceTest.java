@@ -1,0 +1,315 @@
+package org.chestlens.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.chestlens.imaging.TestImages;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The whole pipeline, end to end: real ONNX Runtime sessions (the tiny test models), real PostgreSQL.
+ */
+@SpringBootTest(properties = TestModels.MODELS)
+@Import(TestModels.class)
+class AnalysisServiceTest {
+
+    private static final byte[] PHANTOM = TestImages.png(TestImages.phantomChest(300, 260, 5));
+
+    @Autowired
+    AnalysisService service;
+    @Autowired
+    ReferenceLibrary library;
+    @Autowired
+    SimilarCases similarCases;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    TestModels.MovableClock clock;
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
+
+    @Test
+    void analysesAnAnonymousUploadAndStoresEverythingInPostgres() {
+        assertThat(service.available()).isTrue();
+        AnalysisResult result = service.analyse(AnalysisRequest.of(PHANTOM, "phantom.png"));
+
+        assertThat(result.status()).isEqualTo(AnalysisStatus.COMPLETED);
+        assertThat(result.publicId()).hasSize(22).matches("[A-Za-z0-9_-]+");
+        assertThat(result.rejection()).isEmpty();
+        // Only reported findings (the test manifest does not report cardiomegaly), most probable first.
+        assertThat(result.findings()).extracting(Finding::code)
+                .containsExactlyInAnyOrder("no_finding", "pneumonia", "covid_19", "effusion");
+        assertThat(result.findings()).isSortedAccordingTo((a, b) -> Double.compare(b.probability(), a.probability()));
+        assertThat(result.findings()).allSatisfy(f -> {
+            assertThat(f.positive()).isEqualTo(f.probability() >= f.threshold());
+            assertThat(f.memberProbabilities()).isNotEmpty();
+        });
+        assertThat(result.finding("pneumonia").orElseThrow().memberProbabilities()).containsOnlyKeys("alpha", "beta", "gamma");
+        assertThat(result.expiresAt()).contains(result.createdAt().plus(Duration.ofDays(7)));
+        assertThat(result.ownerId()).isEmpty();
+        assertThat(result.image()).isEqualTo(new ImageInfo("PNG", 300, 260, PHANTOM.length));
+        assertThat(result.model().name()).isEqualTo("chestlens-test");
+        assertThat(result.timings().stageMillis()).containsKeys("decode", "preprocess", "member.alpha", "vae", "models",
+                "thumbnail", "heatmap", "persist");
+
+        long id = jdbc.queryForObject("select id from analysis where public_id = ?", Long.class, result.publicId());
+        assertThat(jdbc.queryForObject("select count(*) from analysis_finding where analysis_id = ?", Integer.class, id))
+                .isEqualTo(5);
+        assertThat(jdbc.queryForList("select kind || ':' || finding_code from analysis_image where analysis_id = ?",
+                String.class, id)).containsExactlyInAnyOrder("IMAGE:", "THUMBNAIL:", "HEATMAP:" + result.findings().get(0).code());
+
+        Optional<AnalysisResult> found = service.find(result.publicId(), Optional.empty());
+        assertThat(found).isPresent();
+        assertThat(found.get().findings()).isEqualTo(result.findings());
+        assertThat(service.image(result.publicId(), Optional.empty()).orElseThrow().mediaType()).isEqualTo("image/png");
+        assertThat(isPng(service.thumbnail(result.publicId(), Optional.empty()).orElseThrow().bytes())).isTrue();
+    }
+
+    @Test
+    void heatmapsAreRenderedOnceOnDemandAndTheAnomalyMapToo() {
+        AnalysisResult result = service.analyse(AnalysisRequest.of(PHANTOM, "phantom.png"));
+        String other = result.findings().get(1).code();
+        long id = jdbc.queryForObject("select id from analysis where public_id = ?", Long.class, result.publicId());
+        assertThat(countImages(id, "HEATMAP")).isEqualTo(1);
+
+        ImageBytes heatmap = service.heatmap(result.publicId(), Optional.empty(), other).orElseThrow();
+        assertThat(isPng(heatmap.bytes())).isTrue();
+        assertThat(countImages(id, "HEATMAP")).isEqualTo(2);
+        assertThat(service.heatmap(result.publicId(), Optional.empty(), other).orElseThrow().bytes()).isEqualTo(heatmap.bytes());
+        assertThat(countImages(id, "HEATMAP")).isEqualTo(2);
+
+        assertThat(service.heatmap(result.publicId(), Optional.empty(), "cardiomegaly")).as("unreported").isEmpty();
+        assertThat(service.heatmap(result.publicId(), Optional.empty(), "no_such_code")).isEmpty();
+        assertThat(isPng(service.anomalyMap(result.publicId(), Optional.empty()).orElseThrow().bytes())).isTrue();
+        assertThat(countImages(id, "ANOMALY_MAP")).isEqualTo(1);
+    }
+
+    @Test
+    void colourPhotographIsRejectedWithAReasonAndNoFindings() {
+        AnalysisResult result = service.analyse(AnalysisRequest.of(TestImages.jpeg(TestImages.colourPattern(400, 300)), "photo.jpg"));
+        assertThat(result.status()).isEqualTo(AnalysisStatus.REJECTED);
+        assertThat(result.rejection()).hasValueSatisfying(r -> {
+            assertThat(r.rule()).isEqualTo("input.saturation");
+            assertThat(r.reason()).isEqualTo("This looks like a colour image, not a chest X-ray.");
+            assertThat(r.suggestion()).isNotBlank();
+        });
+        assertThat(result.findings()).isEmpty();
+        assertThat(result.heatmapFindings()).isEmpty();
+        assertThat(service.heatmap(result.publicId(), Optional.empty(), "pneumonia")).isEmpty();
+        assertThat(service.similarCases(result.publicId(), Optional.empty(), 5)).isEmpty();
+        assertThat(service.find(result.publicId(), Optional.empty()).orElseThrow().status()).isEqualTo(AnalysisStatus.REJECTED);
+    }
+
+    @Test
+    void blankImageIsRejected() {
+        AnalysisResult result = service.analyse(AnalysisRequest.of(TestImages.png(TestImages.uniform(200, 200, 128)), "blank.png"));
+        assertThat(result.status()).isEqualTo(AnalysisStatus.REJECTED);
+        assertThat(result.rejection().orElseThrow().rule()).isEqualTo("input.greyStd");
+    }
+
+    @Test
+    void refusedUploadsStoreNothing() {
+        int before = count();
+        assertThatThrownBy(() -> service.analyse(AnalysisRequest.of(new byte[0], "empty.png")))
+                .isInstanceOfSatisfying(InvalidUploadException.class, e -> assertThat(e.problem()).isEqualTo(UploadProblem.EMPTY));
+        assertThatThrownBy(() -> service.analyse(AnalysisRequest.of("hello".getBytes(StandardCharsets.UTF_8), "x.png")))
+                .isInstanceOfSatisfying(InvalidUploadException.class, e -> {
+                    assertThat(e.problem()).isEqualTo(UploadProblem.UNSUPPORTED_FORMAT);
+                    assertThat(e.getMessage()).contains("PNG, JPEG or DICOM");
+                });
+        assertThatThrownBy(() -> service.analyse(AnalysisRequest.of(TestImages.png(TestImages.phantomChest(40, 300, 1)), "thin.png")))
+                .isInstanceOfSatisfying(InvalidUploadException.class, e -> assertThat(e.problem()).isEqualTo(UploadProblem.TOO_SMALL));
+        byte[] truncated = java.util.Arrays.copyOf(PHANTOM, PHANTOM.length / 2);
+        assertThatThrownBy(() -> service.analyse(AnalysisRequest.of(truncated, "cut.png")))
+                .isInstanceOfSatisfying(InvalidUploadException.class, e -> assertThat(e.problem()).isEqualTo(UploadProblem.CORRUPT));
+        assertThatThrownBy(() -> service.analyse(AnalysisRequest.of(PHANTOM, "x.png").withStudyDate(LocalDate.now().plusDays(5))))
+                .isInstanceOfSatisfying(InvalidUploadException.class, e -> assertThat(e.problem()).isEqualTo(UploadProblem.INVALID_DETAILS));
+        assertThatThrownBy(() -> service.analyse(AnalysisRequest.of(PHANTOM, "x.png").withPatient(5)))
+                .isInstanceOfSatisfying(InvalidUploadException.class, e -> assertThat(e.problem()).isEqualTo(UploadProblem.INVALID_DETAILS));
+        assertThat(count()).isEqualTo(before);
+    }
+
+    @Test
+    void anAnalysisIsStoredWhollyOrNotAtAll() {
+        // Make PostgreSQL refuse the images of one upload: the analysis row written before them must go too.
+        jdbc.execute("""
+                create or replace function refuse_images() returns trigger language plpgsql as $$
+                begin
+                  if exists (select 1 from analysis a where a.id = new.analysis_id and a.file_name = 'refused.png') then
+                    raise exception 'refused for the test';
+                  end if;
+                  return new;
+                end $$""");
+        jdbc.execute("create trigger refuse_images before insert on analysis_image for each row execute function refuse_images()");
+        try {
+            int before = count();
+            assertThatThrownBy(() -> service.analyse(AnalysisRequest.of(PHANTOM, "refused.png"))).isNotNull();
+            assertThat(count()).isEqualTo(before);
+            assertThat(jdbc.queryForObject("select count(*) from analysis where file_name = 'refused.png'", Integer.class)).isZero();
+        } finally {
+            jdbc.execute("drop trigger refuse_images on analysis_image");
+            jdbc.execute("drop function refuse_images()");
+        }
+    }
+
+    @Test
+    void ownedAnalysesAreOnlyVisibleToTheirOwner() {
+        long alice = account("alice");
+        long bob = account("bob");
+        AnalysisResult owned = service.analyse(AnalysisRequest.of(PHANTOM, "a.png").withOwner(alice)
+                .withStudyDate(LocalDate.of(2025, 3, 1)).withNote("  follow-up  "));
+        assertThat(owned.expiresAt()).isEmpty();
+        assertThat(owned.note()).contains("follow-up");
+        assertThat(service.find(owned.publicId(), Optional.of(alice))).isPresent();
+        assertThat(service.find(owned.publicId(), Optional.of(bob))).isEmpty();
+        assertThat(service.find(owned.publicId(), Optional.empty())).isEmpty();
+        assertThat(service.image(owned.publicId(), Optional.of(bob))).isEmpty();
+        assertThat(service.thumbnail(owned.publicId(), Optional.empty())).isEmpty();
+        assertThat(service.heatmap(owned.publicId(), Optional.of(bob), owned.findings().get(0).code())).isEmpty();
+        assertThat(service.anomalyMap(owned.publicId(), Optional.of(bob))).isEmpty();
+        assertThat(service.delete(owned.publicId(), Optional.of(bob))).isFalse();
+        assertThat(service.attachToPatient(owned.publicId(), bob, Optional.of(1L))).isFalse();
+        assertThat(service.confirmFindings(owned.publicId(), bob, Set.of("pneumonia"))).isFalse();
+        assertThat(service.find("unknown-id", Optional.of(alice))).isEmpty();
+        assertThat(service.delete(owned.publicId(), Optional.of(alice))).isTrue();
+        assertThat(service.find(owned.publicId(), Optional.of(alice))).isEmpty();
+    }
+
+    @Test
+    void anonymousAnalysesExpireAndArePurged() {
+        AnalysisResult anonymous = service.analyse(AnalysisRequest.of(PHANTOM, "anon.png"));
+        long alice = account("alice-claims");
+        AnalysisResult claimed = service.analyse(AnalysisRequest.of(PHANTOM, "claimed.png"));
+        assertThat(service.claim(claimed.publicId(), alice)).isTrue();
+        assertThat(service.claim(claimed.publicId(), account("too-late"))).isFalse();
+
+        clock.advance(Duration.ofDays(7).plusMinutes(1));
+        assertThat(service.find(anonymous.publicId(), Optional.empty())).as("expired, not yet purged").isEmpty();
+        assertThat(service.image(anonymous.publicId(), Optional.empty())).isEmpty();
+        assertThat(service.purgeExpired()).isGreaterThanOrEqualTo(1);
+        assertThat(jdbc.queryForObject("select count(*) from analysis where public_id = ?", Integer.class, anonymous.publicId())).isZero();
+        assertThat(service.find(claimed.publicId(), Optional.of(alice))).isPresent();
+    }
+
+    @Test
+    void historyPatientsAndDeletion() {
+        long carol = account("carol");
+        AnalysisResult first = service.analyse(AnalysisRequest.of(PHANTOM, "1.png").withOwner(carol).withPatient(42)
+                .withStudyDate(LocalDate.of(2024, 1, 1)));
+        AnalysisResult second = service.analyse(AnalysisRequest.of(PHANTOM, "2.png").withOwner(carol).withPatient(42)
+                .withStudyDate(LocalDate.of(2025, 1, 1)));
+        AnalysisResult loose = service.analyse(AnalysisRequest.of(PHANTOM, "3.png").withOwner(carol));
+
+        assertThat(service.listForOwner(carol, PageRequest.of(0, 2))).extracting(AnalysisSummary::publicId)
+                .containsExactly(loose.publicId(), second.publicId());
+        assertThat(service.listForOwner(carol, PageRequest.of(0, 2)).getTotalElements()).isEqualTo(3);
+        assertThat(service.listForPatient(carol, 42)).extracting(AnalysisSummary::publicId)
+                .containsExactly(second.publicId(), first.publicId());
+        AnalysisSummary summary = service.listForPatient(carol, 42).get(0);
+        assertThat(summary.probabilities()).containsOnlyKeys("no_finding", "pneumonia", "covid_19", "effusion");
+        assertThat(service.countForPatient(carol, 42)).isEqualTo(2);
+
+        assertThat(service.attachToPatient(loose.publicId(), carol, Optional.of(42L))).isTrue();
+        assertThat(service.countForPatient(carol, 42)).isEqualTo(3);
+        assertThat(service.attachToPatient(loose.publicId(), carol, Optional.empty())).isTrue();
+        assertThat(service.countForPatient(carol, 42)).isEqualTo(2);
+        assertThat(service.deleteAllForPatient(carol, 42)).isEqualTo(2);
+        assertThat(service.listForOwner(carol, PageRequest.of(0, 10))).extracting(AnalysisSummary::publicId)
+                .containsExactly(loose.publicId());
+    }
+
+    @Test
+    void similarCasesComeFromTheReferenceLibraryAndOnlyTheRequestersConfirmedAnalyses(@TempDir Path folder) throws IOException {
+        Files.createDirectories(folder.resolve("images"));
+        StringBuilder csv = new StringBuilder("path,source,split,No Finding,Pneumonia,COVID-19,Effusion,Cardiomegaly\n");
+        for (int i = 0; i < 6; i++) {
+            Files.write(folder.resolve("images/case" + i + ".png"), TestImages.png(TestImages.phantomChest(200 + 20 * i, 180 + 10 * i, 50 + i)));
+            csv.append("images/case").append(i).append(".png,test,").append(i < 5 ? "val" : "train").append(',')
+                    .append(i % 2 == 0 ? "1,0,0,0,0" : "0,1,0,1,").append('\n');
+        }
+        Files.write(folder.resolve("images/same.png"), PHANTOM);
+        csv.append("images/same.png,test,val,0,0,1,0,0\n");
+        csv.append("images/missing.png,test,val,1,0,0,0,0\n");
+        Files.writeString(folder.resolve("index.csv"), csv);
+
+        ReferenceLibrary.ImportReport report = library.importFolder(folder, Optional.of("val"), 0);
+        assertThat(report.imported()).isEqualTo(6);
+        assertThat(report.skipped()).isEqualTo(1);
+        assertThat(library.importFolder(folder, Optional.of("val"), 0).imported()).as("re-import replaces").isEqualTo(6);
+        assertThat(library.size()).isEqualTo(6);
+
+        long dave = account("dave");
+        long erin = account("erin");
+        AnalysisResult query = service.analyse(AnalysisRequest.of(PHANTOM, "q.png").withOwner(dave));
+        List<SimilarCase> similar = service.similarCases(query.publicId(), Optional.of(dave), 3);
+        assertThat(similar).hasSize(3);
+        assertThat(similar.get(0).source()).isEqualTo(SimilarCase.Source.REFERENCE);
+        assertThat(similar.get(0).similarity()).isGreaterThan(0.9999);
+        assertThat(similar.get(0).findings()).containsExactly("covid_19");
+        assertThat(similar.get(0).diagnosis()).isEqualTo("COVID-19");
+        assertThat(service.referenceThumbnail(Long.parseLong(similar.get(0).id()))).isPresent();
+        assertThat(similar).isSortedAccordingTo((a, b) -> Double.compare(b.similarity(), a.similarity()));
+
+        // Dave confirms another analysis of the same image: it becomes his similar case, never Erin's.
+        AnalysisResult confirmed = service.analyse(AnalysisRequest.of(PHANTOM, "c.png").withOwner(dave));
+        assertThat(service.confirmFindings(confirmed.publicId(), dave, Set.of("pneumonia", "effusion"))).isTrue();
+        assertThat(service.similarCases(query.publicId(), Optional.of(dave), 10))
+                .anySatisfy(c -> {
+                    assertThat(c.source()).isEqualTo(SimilarCase.Source.OWN_ANALYSIS);
+                    assertThat(c.id()).isEqualTo(confirmed.publicId());
+                    assertThat(c.findings()).containsExactly("pneumonia", "effusion");
+                    assertThat(c.diagnosis()).isEqualTo("Pneumonia, Effusion");
+                })
+                .noneSatisfy(c -> assertThat(c.id()).isEqualTo(query.publicId()));
+        AnalysisResult erins = service.analyse(AnalysisRequest.of(PHANTOM, "e.png").withOwner(erin));
+        assertThat(service.similarCases(erins.publicId(), Optional.of(erin), 10))
+                .noneSatisfy(c -> assertThat(c.source()).isEqualTo(SimilarCase.Source.OWN_ANALYSIS));
+
+        // The index reloads from PostgreSQL to the same answer.
+        similarCases.reset();
+        assertThat(service.similarCases(query.publicId(), Optional.of(dave), 10))
+                .anySatisfy(c -> assertThat(c.id()).isEqualTo(confirmed.publicId()));
+        // Withdrawn confirmation, or a deleted analysis, leaves the search.
+        assertThat(service.confirmFindings(confirmed.publicId(), dave, Set.of())).isTrue();
+        assertThat(service.similarCases(query.publicId(), Optional.of(dave), 10))
+                .noneSatisfy(c -> assertThat(c.id()).isEqualTo(confirmed.publicId()));
+        assertThatThrownBy(() -> service.confirmFindings(confirmed.publicId(), dave, Set.of("flu")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private long account(String name) {
+        return jdbc.queryForObject("insert into account (email, display_name, password_hash) values (?, ?, 'x') returning id",
+                Long.class, name + System.nanoTime() + "@example.org", name);
+    }
+
+    private int count() {
+        return jdbc.queryForObject("select count(*) from analysis", Integer.class);
+    }
+
+    private int countImages(long id, String kind) {
+        return jdbc.queryForObject("select count(*) from analysis_image where analysis_id = ? and kind = ?", Integer.class, id, kind);
+    }
+
+    private static boolean isPng(byte[] bytes) {
+        return bytes.length > 8 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G';
+    }
+}
