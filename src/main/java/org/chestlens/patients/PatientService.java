@@ -1,14 +1,26 @@
 package org.chestlens.patients;
 
 import java.time.Clock;
+import java.time.LocalDate;
 import java.time.Year;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.chestlens.analysis.AnalysisRequest;
+import org.chestlens.analysis.AnalysisResult;
+import org.chestlens.analysis.AnalysisService;
+import org.chestlens.analysis.AnalysisSummary;
+import org.chestlens.analysis.FindingDescription;
+import org.chestlens.analysis.UploadRefusedException;
 import org.chestlens.audit.AuditTrail;
 import org.chestlens.security.CurrentUser;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Pageable;
+import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -26,12 +38,15 @@ public class PatientService {
     public static final int MIN_BIRTH_YEAR = 1900;
 
     private final PatientRepository patients;
+    private final AnalysisService analysisService;
     private final CurrentUser currentUser;
     private final AuditTrail audit;
     private final Clock clock;
 
-    PatientService(PatientRepository patients, CurrentUser currentUser, AuditTrail audit, Clock clock) {
+    PatientService(PatientRepository patients, AnalysisService analysisService, CurrentUser currentUser,
+                   AuditTrail audit, Clock clock) {
         this.patients = patients;
+        this.analysisService = analysisService;
         this.currentUser = currentUser;
         this.audit = audit;
         this.clock = clock;
@@ -40,19 +55,112 @@ public class PatientService {
     /** The signed-in clinician's patients whose reference or name contains {@code text}. */
     @Transactional(readOnly = true)
     public Page<Patient> search(String text, Pageable pageable) {
-        return patients.search(owner(), likePattern(text), pageable);
+        return patients.search(owner(), likePattern(text), withDefaultSort(pageable));
     }
 
     /** The same, with each patient's latest study date and its positive findings, for the patient list. */
     @Transactional(readOnly = true)
     public Page<PatientOverview> overview(String text, Pageable pageable) {
-        return search(text, pageable).map(p -> new PatientOverview(p, Optional.empty(), List.of()));
+        long owner = owner();
+        Map<String, String> labels = findingLabels();
+        return patients.search(owner, likePattern(text), withDefaultSort(pageable)).map(patient -> {
+            Optional<AnalysisSummary> latest = analysisService.listForPatient(owner, patient.getId()).stream().findFirst();
+            return new PatientOverview(patient, latest.map(PatientService::studyDate),
+                    latest.map(s -> s.positiveFindings().stream().map(code -> labels.getOrDefault(code, code)).toList())
+                            .orElse(List.of()));
+        });
+    }
+
+    /** The patient's studies, newest study date first; empty for a patient that is not the caller's. */
+    @Transactional(readOnly = true)
+    public List<AnalysisSummary> studies(long patientId) {
+        return find(patientId).map(p -> analysisService.listForPatient(owner(), p.getId())).orElse(List.of());
+    }
+
+    /** One of the patient's studies in full, if the patient is the caller's and the analysis is one of its studies. */
+    @Transactional(readOnly = true)
+    public Optional<AnalysisResult> study(long patientId, String publicId) {
+        return find(patientId).flatMap(p -> analysisService.find(publicId, Optional.of(owner()))
+                .filter(a -> a.patientId().equals(Optional.of(p.getId()))));
+    }
+
+    /** The finding catalogue of the loaded models (labels, thresholds, which are reported). */
+    public List<FindingDescription> findingCatalogue() {
+        return analysisService.findingCatalogue();
     }
 
     /** How many studies (analyses) the patient has; 0 for a patient that is not the caller's. */
     @Transactional(readOnly = true)
     public long studyCount(long patientId) {
-        return 0;
+        return find(patientId).map(p -> analysisService.countForPatient(owner(), p.getId())).orElse(0L);
+    }
+
+    /**
+     * Analyses an X-ray as a study of the patient, taken on {@code studyDate}. The patient's ownership is
+     * checked here; problems with the file come back as {@link org.chestlens.analysis.InvalidUploadException}.
+     */
+    @Transactional
+    public AnalysisResult analyseStudy(long patientId, AnalysisRequest upload, LocalDate studyDate, String note) {
+        Patient patient = find(patientId).orElseThrow(() -> new UploadRefusedException(
+                "This patient does not exist or is not yours."));
+        if (studyDate == null) {
+            throw new UploadRefusedException("Enter the date the X-ray was taken.");
+        }
+        if (studyDate.isAfter(LocalDate.now(clock))) {
+            throw new UploadRefusedException("The study date is in the future. Enter the date the X-ray was taken.");
+        }
+        if (note != null && note.strip().length() > AnalysisRequest.MAX_NOTE_LENGTH) {
+            throw new UploadRefusedException("The note has more than " + AnalysisRequest.MAX_NOTE_LENGTH + " characters.");
+        }
+        AnalysisResult result = analysisService.analyse(upload.withOwner(owner()).withPatient(patient.getId())
+                .withStudyDate(studyDate).withNote(note));
+        patient.touch(clock.instant());
+        return result;
+    }
+
+    /** The signed-in clinician's analyses that belong to no patient yet, newest first. */
+    @Transactional(readOnly = true)
+    public List<AnalysisSummary> unattachedAnalyses(int limit) {
+        return analysisService.listForOwner(owner(), PageRequest.of(0, Math.max(limit * 4, 50))).stream()
+                .filter(s -> s.patientId().isEmpty()).limit(limit).toList();
+    }
+
+    /** Files one of the clinician's own analyses under one of their patients. */
+    @Transactional
+    public void attach(String publicId, long patientId) {
+        Patient patient = require(patientId);
+        if (!analysisService.attachToPatient(publicId, owner(), Optional.of(patient.getId()))) {
+            throw new PatientException(null, "This analysis does not exist or is not yours.");
+        }
+        patient.touch(clock.instant());
+    }
+
+    /** Takes an analysis out of the patient's studies; the analysis itself stays in the clinician's account. */
+    @Transactional
+    public void detach(String publicId, long patientId) {
+        require(patientId);
+        AnalysisResult analysis = analysisService.find(publicId, Optional.of(owner()))
+                .filter(a -> a.patientId().equals(Optional.of(patientId)))
+                .orElseThrow(() -> new PatientException(null, "This study is not one of this patient's."));
+        analysisService.attachToPatient(analysis.publicId(), owner(), Optional.empty());
+    }
+
+    /** Finding code to label, for every finding the models know. */
+    public Map<String, String> findingLabels() {
+        Map<String, String> labels = new LinkedHashMap<>();
+        analysisService.findingCatalogue().forEach(f -> labels.put(f.code(), f.label()));
+        return labels;
+    }
+
+    /** The date a study stands for: when the X-ray was taken, or else when it was analysed. */
+    public static LocalDate studyDate(AnalysisSummary summary) {
+        return summary.studyDate().orElseGet(() -> summary.createdAt().atZone(ZoneId.systemDefault()).toLocalDate());
+    }
+
+    /** Most recently active patients first unless the list asks for another order. */
+    private static Pageable withDefaultSort(Pageable pageable) {
+        return pageable.getSort().isSorted() ? pageable
+                : PageRequest.of(pageable.getPageNumber(), pageable.getPageSize(), Sort.by(Sort.Direction.DESC, "updatedAt"));
     }
 
     @Transactional(readOnly = true)
@@ -90,11 +198,14 @@ public class PatientService {
         return saveChecked(patient, clean);
     }
 
+    /** Deletes the patient with all their studies (images, heatmaps, results, feedback); returns how many studies. */
     @Transactional
-    public void delete(long patientId) {
+    public int delete(long patientId) {
         Patient patient = require(patientId);
+        int studies = analysisService.deleteAllForPatient(owner(), patient.getId());
         patients.delete(patient);
-        audit.record("PATIENT_DELETED", "patient " + patientId);
+        audit.record("PATIENT_DELETED", "patient " + patientId + " with " + studies + " studies");
+        return studies;
     }
 
     private Patient require(long patientId) {

@@ -1,50 +1,86 @@
 package org.chestlens.patients;
 
+import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.datepicker.DatePicker;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Section;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.Icon;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.tabs.TabSheet;
+import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.router.RouterLink;
 import jakarta.annotation.security.RolesAllowed;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.List;
 import java.util.Optional;
+import org.chestlens.analysis.AnalysisRequest;
+import org.chestlens.analysis.AnalysisService;
+import org.chestlens.analysis.AnalysisStatus;
+import org.chestlens.analysis.AnalysisSummary;
+import org.chestlens.analysis.ResultView;
+import org.chestlens.analysis.XrayUpload;
+import org.chestlens.security.CurrentUser;
 import org.chestlens.security.Roles;
 import org.chestlens.ui.MainLayout;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.util.unit.DataSize;
 
-/** One patient: details, studies over time, trends and comparison. Only the owner can open it. */
+/**
+ * One patient: details, a new study (upload with study date and note, or an earlier analysis attached),
+ * the timeline of studies, each finding's probability over time, and two studies side by side.
+ * Only the owning clinician can open it; for anyone else it does not exist.
+ */
 @Route(value = "patients/:" + PatientView.PATIENT_ID + "(\\d{1,18})", layout = MainLayout.class)
 @RolesAllowed(Roles.CLINICIAN)
 public class PatientView extends Div implements BeforeEnterObserver, HasDynamicTitle {
 
     static final String PATIENT_ID = "patientId";
 
-    private final PatientService patientService;
-    private Patient patient;
+    final DatePicker studyDate = new DatePicker("Study date");
+    final TextArea studyNote = new TextArea("Note (optional)");
+    final TabSheet tabs = new TabSheet();
+    XrayUpload upload;
+    ComparePanel compare;
 
-    public PatientView(PatientService patientService) {
+    private final PatientService patientService;
+    private final AnalysisService analysisService;
+    private final Optional<Long> requester;
+    private final DataSize maxUploadSize;
+    private final Clock clock;
+    private Patient patient;
+    private List<AnalysisSummary> studies = List.of();
+
+    public PatientView(PatientService patientService, AnalysisService analysisService, CurrentUser currentUser,
+                       Clock clock, @Value("${chestlens.upload.max-bytes:30MB}") DataSize maxUploadSize) {
         this.patientService = patientService;
+        this.analysisService = analysisService;
+        this.requester = currentUser.accountId();
+        this.clock = clock;
+        this.maxUploadSize = maxUploadSize;
         addClassName("cl-wide");
         addClassName("cl-patient");
     }
 
+    static RouteParameters parameters(long patientId) {
+        return new RouteParameters(PATIENT_ID, String.valueOf(patientId));
+    }
+
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        Optional<Patient> found = event.getRouteParameters().getLong(PATIENT_ID).flatMap(patientService::find);
-        removeAll();
-        if (found.isEmpty()) {
-            patient = null;
-            showNotFound();
-            return;
-        }
-        patient = found.get();
+        patient = event.getRouteParameters().getLong(PATIENT_ID).flatMap(patientService::find).orElse(null);
         render();
     }
 
@@ -53,25 +89,43 @@ public class PatientView extends Div implements BeforeEnterObserver, HasDynamicT
         return (patient == null ? "Patient not found" : "Patient " + patient.getReference()) + " | ChestLens";
     }
 
-    private void showNotFound() {
-        H1 title = new H1("Patient not found");
-        Paragraph text = new Paragraph("This patient does not exist or is not in your list. "
-                + "Each clinician sees only the patients they created.");
-        text.setId("patient-not-found");
-        add(title, text, new RouterLink("Back to my patients", PatientListView.class));
-    }
-
     private void render() {
+        removeAll();
+        if (patient == null) {
+            add(new H1("Patient not found"));
+            Paragraph text = new Paragraph("This patient does not exist or is not in your list. "
+                    + "Each clinician sees only the patients they created.");
+            text.setId("patient-not-found");
+            add(text, new RouterLink("Back to my patients", PatientListView.class));
+            return;
+        }
+        studies = patientService.studies(patient.getId());
+
         RouterLink back = new RouterLink("My patients", PatientListView.class);
         back.addClassName("cl-back");
         H1 title = new H1(patient.displayLabel());
         title.setId("patient-title");
+        add(back, title, facts(), actions(), newStudy());
 
+        tabs.setId("patient-tabs");
+        tabs.addClassName("cl-patient-tabs");
+        Component timeline = PatientTimeline.of(analysisService, patientService, patient, studies, requester, this::refresh);
+        tabs.add("Studies (" + studies.size() + ")", timeline);
+        tabs.add("Trends", TrendsPanel.of(studies, patientService.findingCatalogue()));
+        compare = new ComparePanel(patientService, analysisService, patient, studies, requester);
+        tabs.add("Compare", compare);
+        add(tabs);
+    }
+
+    void refresh() {
+        patient = patientService.find(patient.getId()).orElse(null);
+        render();
+    }
+
+    private Component actions() {
         Button edit = new Button("Edit", new Icon(VaadinIcon.EDIT), e -> PatientEditor.forExisting(patientService, patient, saved -> {
             PatientListView.notify("Patient " + saved.getReference() + " saved.");
-            patient = saved;
-            removeAll();
-            render();
+            refresh();
         }).open());
         edit.setId("edit-patient");
         Button delete = new Button("Delete", new Icon(VaadinIcon.TRASH), e -> PatientDeletion.confirm(patientService, patient, () -> {
@@ -79,11 +133,46 @@ public class PatientView extends Div implements BeforeEnterObserver, HasDynamicT
             getUI().ifPresent(ui -> ui.navigate(PatientListView.class));
         }));
         delete.setId("delete-patient");
-        delete.addThemeVariants(ButtonVariant.LUMO_ERROR);
+        delete.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_TERTIARY);
         HorizontalLayout actions = new HorizontalLayout(edit, delete);
         actions.addClassName("cl-actions");
+        return actions;
+    }
 
-        add(back, title, facts(), actions);
+    private Component newStudy() {
+        Section section = new Section(new H2("Add a study"));
+        section.setId("new-study");
+        section.addClassName("cl-card");
+        if (!analysisService.available()) {
+            Paragraph unavailable = new Paragraph(analysisService.unavailableReason()
+                    .orElse("The analysis service is not available right now."));
+            unavailable.addClassName("cl-notice");
+            section.add(unavailable);
+            return section;
+        }
+        studyDate.setId("study-date");
+        studyDate.setRequiredIndicatorVisible(true);
+        studyDate.setMax(LocalDate.now(clock));
+        studyDate.setValue(LocalDate.now(clock));
+        studyDate.setHelperText("When the X-ray was taken.");
+        studyNote.setId("study-note");
+        studyNote.setMaxLength(AnalysisRequest.MAX_NOTE_LENGTH);
+        studyNote.setPlaceholder("e.g. follow-up after antibiotics, AP supine");
+        Div fields = new Div(studyDate, studyNote);
+        fields.addClassName("cl-study-fields");
+        long patientId = patient.getId();
+        upload = new XrayUpload(maxUploadSize,
+                request -> patientService.analyseStudy(patientId, request, studyDate.getValue(), studyNote.getValue()),
+                result -> getUI().ifPresent(ui -> ui.navigate(ResultView.class, ResultView.parameters(result.publicId()))));
+        Button attach = new Button("Attach an earlier analysis", new Icon(VaadinIcon.PAPERCLIP),
+                e -> new AttachDialog(patientService, analysisService, patient, requester, this::refresh).open());
+        attach.setId("attach-analysis");
+        attach.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        Paragraph hint = new Paragraph("Set the date and note first, then drop or choose the X-ray; the result opens when it is analysed. "
+                + "Analyses you made while signed in can be attached instead.");
+        hint.addClassName("cl-muted");
+        section.add(fields, upload, hint, attach);
+        return section;
     }
 
     private Div facts() {
@@ -94,6 +183,11 @@ public class PatientView extends Div implements BeforeEnterObserver, HasDynamicT
         facts.add(fact("Name", patient.getName().orElse("Not recorded")));
         facts.add(fact("Birth year", patient.getBirthYear().map(String::valueOf).orElse("Not recorded")));
         facts.add(fact("Sex", patient.getSex().map(Sex::label).orElse("Not recorded")));
+        long completed = studies.stream().filter(s -> s.status() == AnalysisStatus.COMPLETED).count();
+        facts.add(fact("Studies", studies.isEmpty() ? "None yet"
+                : studies.size() + (completed == studies.size() ? "" : " (" + (studies.size() - completed) + " not analysable)")));
+        Optional<AnalysisSummary> latest = studies.stream().findFirst();
+        latest.ifPresent(s -> facts.add(fact("Last study", TrendChart.DATE.format(PatientService.studyDate(s)))));
         patient.getNotes().ifPresent(notes -> {
             Div fact = fact("Notes", notes);
             fact.addClassName("cl-fact-wide");
@@ -102,7 +196,7 @@ public class PatientView extends Div implements BeforeEnterObserver, HasDynamicT
         return facts;
     }
 
-    private static Div fact(String label, String value) {
+    static Div fact(String label, String value) {
         Span term = new Span(label);
         term.addClassName("cl-fact-label");
         Span description = new Span(value);
