@@ -16,7 +16,9 @@ import org.chestlens.analysis.Finding;
 import org.chestlens.audit.AuditTrail;
 import org.chestlens.security.CurrentUser;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Clinicians confirm or reject each finding of their own analyses and add a note. Confirmed findings
@@ -30,9 +32,11 @@ public class FeedbackService {
     private final CurrentUser currentUser;
     private final AuditTrail audit;
     private final Clock clock;
+    private final TransactionTemplate writing;
 
     FeedbackService(FeedbackRepository feedback, AnalysisService analysisService, CurrentUser currentUser,
-                    AuditTrail audit, Clock clock) {
+                    AuditTrail audit, Clock clock, PlatformTransactionManager transactions) {
+        this.writing = new TransactionTemplate(transactions);
         this.feedback = feedback;
         this.analysisService = analysisService;
         this.currentUser = currentUser;
@@ -58,9 +62,9 @@ public class FeedbackService {
 
     /**
      * Stores the verdicts (findings left out are "not reviewed") and the note, replacing earlier feedback,
-     * and tells the analysis feature which findings are confirmed.
+     * and tells the analysis feature which findings are confirmed. The analysis is read and told outside
+     * this feature's transaction (the analysis feature runs its own).
      */
-    @Transactional
     public Feedback save(String publicId, Map<String, Verdict> verdicts, String note) {
         long owner = currentUser.requireAccountId();
         AnalysisResult analysis = analysisService.find(publicId, Optional.of(owner))
@@ -83,10 +87,12 @@ public class FeedbackService {
         if (text != null && text.length() > AnalysisRequest.MAX_NOTE_LENGTH) {
             throw new PatientException("note", "A note has at most " + AnalysisRequest.MAX_NOTE_LENGTH + " characters.");
         }
-        Feedback entry = feedback.findByAnalysisPublicIdAndOwnerId(publicId, owner)
-                .orElseGet(() -> new Feedback(publicId, owner));
-        entry.update(clean, text, clock.instant());
-        Feedback saved = feedback.save(entry);
+        Feedback saved = writing.execute(status -> {
+            Feedback entry = feedback.findByAnalysisPublicIdAndOwnerId(publicId, owner)
+                    .orElseGet(() -> new Feedback(publicId, owner));
+            entry.update(clean, text, clock.instant());
+            return feedback.save(entry);
+        });
         Set<String> confirmed = clean.entrySet().stream().filter(e -> e.getValue() == Verdict.CONFIRMED)
                 .map(Map.Entry::getKey).collect(Collectors.toCollection(java.util.TreeSet::new));
         analysisService.confirmFindings(publicId, owner, confirmed);

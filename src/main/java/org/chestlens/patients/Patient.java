@@ -63,10 +63,6 @@ public class Patient {
         this.updatedAt = now;
     }
 
-    void touch(Instant now) {
-        this.updatedAt = now;
-    }
-
     public long getId() {
         return id;
     }

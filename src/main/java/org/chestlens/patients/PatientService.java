@@ -28,6 +28,9 @@ import org.springframework.transaction.annotation.Transactional;
  * A clinician's patients. The owner is always the signed-in user, taken here rather than from
  * callers, so no view or controller can forget the check: someone else's patient is simply
  * "not found", whatever id a URL carries.
+ *
+ * <p>Calls into {@link AnalysisService} are made outside this service's transactions: the analysis
+ * feature runs its own, and its entities must not end up in (and be flushed by) ours.
  */
 @Service
 public class PatientService {
@@ -59,7 +62,6 @@ public class PatientService {
     }
 
     /** The same, with each patient's latest study date and its positive findings, for the patient list. */
-    @Transactional(readOnly = true)
     public Page<PatientOverview> overview(String text, Pageable pageable) {
         long owner = owner();
         Map<String, String> labels = findingLabels();
@@ -72,13 +74,11 @@ public class PatientService {
     }
 
     /** The patient's studies, newest study date first; empty for a patient that is not the caller's. */
-    @Transactional(readOnly = true)
     public List<AnalysisSummary> studies(long patientId) {
         return find(patientId).map(p -> analysisService.listForPatient(owner(), p.getId())).orElse(List.of());
     }
 
     /** One of the patient's studies in full, if the patient is the caller's and the analysis is one of its studies. */
-    @Transactional(readOnly = true)
     public Optional<AnalysisResult> study(long patientId, String publicId) {
         return find(patientId).flatMap(p -> analysisService.find(publicId, Optional.of(owner()))
                 .filter(a -> a.patientId().equals(Optional.of(p.getId()))));
@@ -90,7 +90,6 @@ public class PatientService {
     }
 
     /** How many studies (analyses) the patient has; 0 for a patient that is not the caller's. */
-    @Transactional(readOnly = true)
     public long studyCount(long patientId) {
         return find(patientId).map(p -> analysisService.countForPatient(owner(), p.getId())).orElse(0L);
     }
@@ -98,9 +97,10 @@ public class PatientService {
     /**
      * Analyses an X-ray as a study of the patient, taken on {@code studyDate}. The patient's ownership is
      * checked here; problems with the file come back as {@link org.chestlens.analysis.InvalidUploadException}.
+     * Not one transaction: the analysis commits on its own, as it does for every upload.
      */
-    @Transactional
     public AnalysisResult analyseStudy(long patientId, AnalysisRequest upload, LocalDate studyDate, String note) {
+        long owner = owner();
         Patient patient = find(patientId).orElseThrow(() -> new UploadRefusedException(
                 "This patient does not exist or is not yours."));
         if (studyDate == null) {
@@ -112,31 +112,29 @@ public class PatientService {
         if (note != null && note.strip().length() > AnalysisRequest.MAX_NOTE_LENGTH) {
             throw new UploadRefusedException("The note has more than " + AnalysisRequest.MAX_NOTE_LENGTH + " characters.");
         }
-        AnalysisResult result = analysisService.analyse(upload.withOwner(owner()).withPatient(patient.getId())
+        AnalysisResult result = analysisService.analyse(upload.withOwner(owner).withPatient(patient.getId())
                 .withStudyDate(studyDate).withNote(note));
-        patient.touch(clock.instant());
+        patients.touch(patient.getId(), owner, clock.instant());
         return result;
     }
 
     /** The signed-in clinician's analyses that belong to no patient yet, newest first. */
-    @Transactional(readOnly = true)
     public List<AnalysisSummary> unattachedAnalyses(int limit) {
         return analysisService.listForOwner(owner(), PageRequest.of(0, Math.max(limit * 4, 50))).stream()
                 .filter(s -> s.patientId().isEmpty()).limit(limit).toList();
     }
 
     /** Files one of the clinician's own analyses under one of their patients. */
-    @Transactional
     public void attach(String publicId, long patientId) {
+        long owner = owner();
         Patient patient = require(patientId);
-        if (!analysisService.attachToPatient(publicId, owner(), Optional.of(patient.getId()))) {
+        if (!analysisService.attachToPatient(publicId, owner, Optional.of(patient.getId()))) {
             throw new PatientException(null, "This analysis does not exist or is not yours.");
         }
-        patient.touch(clock.instant());
+        patients.touch(patient.getId(), owner, clock.instant());
     }
 
     /** Takes an analysis out of the patient's studies; the analysis itself stays in the clinician's account. */
-    @Transactional
     public void detach(String publicId, long patientId) {
         require(patientId);
         AnalysisResult analysis = analysisService.find(publicId, Optional.of(owner()))
@@ -198,12 +196,16 @@ public class PatientService {
         return saveChecked(patient, clean);
     }
 
-    /** Deletes the patient with all their studies (images, heatmaps, results, feedback); returns how many studies. */
-    @Transactional
+    /**
+     * Deletes the patient with all their studies (images, heatmaps, results, feedback); returns how many studies.
+     * The analysis feature deletes the studies first, so its similar-case index forgets them too; the
+     * foreign key would cascade anyway.
+     */
     public int delete(long patientId) {
+        long owner = owner();
         Patient patient = require(patientId);
-        int studies = analysisService.deleteAllForPatient(owner(), patient.getId());
-        patients.delete(patient);
+        int studies = analysisService.deleteAllForPatient(owner, patient.getId());
+        patients.deleteOwned(patient.getId(), owner);
         audit.record("PATIENT_DELETED", "patient " + patientId + " with " + studies + " studies");
         return studies;
     }

@@ -51,7 +51,7 @@ public class PatientView extends Div implements BeforeEnterObserver, HasDynamicT
 
     final DatePicker studyDate = new DatePicker("Study date");
     final TextArea studyNote = new TextArea("Note (optional)");
-    final TabSheet tabs = new TabSheet();
+    TabSheet tabs;
     XrayUpload upload;
     ComparePanel compare;
 
@@ -107,6 +107,9 @@ public class PatientView extends Div implements BeforeEnterObserver, HasDynamicT
         title.setId("patient-title");
         add(back, title, facts(), actions(), newStudy());
 
+        // A new tab sheet on every render, showing the tab that was open before.
+        int selected = tabs == null ? 0 : tabs.getSelectedIndex();
+        tabs = new TabSheet();
         tabs.setId("patient-tabs");
         tabs.addClassName("cl-patient-tabs");
         Component timeline = PatientTimeline.of(analysisService, patientService, patient, studies, requester, this::refresh);
@@ -114,6 +117,7 @@ public class PatientView extends Div implements BeforeEnterObserver, HasDynamicT
         tabs.add("Trends", TrendsPanel.of(studies, patientService.findingCatalogue()));
         compare = new ComparePanel(patientService, analysisService, patient, studies, requester);
         tabs.add("Compare", compare);
+        tabs.setSelectedIndex(Math.max(0, selected));
         add(tabs);
     }
 
