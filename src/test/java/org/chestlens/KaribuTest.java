@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -25,9 +26,11 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 /**
  * Base for Vaadin view tests: the real Spring context (real PostgreSQL), views driven by Karibu
  * without a browser. Sign-in puts a {@link ChestLensPrincipal} where Spring Security and Vaadin's
- * navigation access control look for it.
+ * navigation access control look for it. Carries {@code @AutoConfigureMockMvc} so that view tests
+ * and HTTP-level tests share one Spring context (and one database server).
  */
 @SpringBootTest
+@AutoConfigureMockMvc
 public abstract class KaribuTest {
 
     private static Routes routes;

@@ -13,11 +13,11 @@ import com.vaadin.flow.server.auth.AnonymousAllowed;
 import java.util.List;
 import java.util.Map;
 import org.chestlens.security.CurrentUser;
-import org.chestlens.security.SecurityConfig;
+import org.chestlens.security.Roles;
 import org.chestlens.ui.MainLayout;
 
 /** Sign-in form posting to Spring Security; explains why a previous attempt failed. */
-@Route(value = SecurityConfig.LOGIN_PATH, layout = MainLayout.class)
+@Route(value = Roles.LOGIN_PATH, layout = MainLayout.class)
 @PageTitle("Sign in | ChestLens")
 @AnonymousAllowed
 public class LoginView extends Div implements BeforeEnterObserver {
@@ -29,14 +29,16 @@ public class LoginView extends Div implements BeforeEnterObserver {
     public LoginView(CurrentUser currentUser) {
         this.currentUser = currentUser;
         addClassName("cl-narrow");
-        form.setAction(SecurityConfig.LOGIN_PATH);
+        form.setAction(Roles.LOGIN_PATH);
         form.setForgotPasswordButtonVisible(false);
         form.setI18n(texts());
         notice.setId("login-notice");
         notice.setVisible(false);
         RouterLink register = new RouterLink("No account yet? Register as a clinician", RegisterView.class);
         register.setId("register-link");
-        add(notice, form, register);
+        Paragraph registerLine = new Paragraph(register);
+        registerLine.addClassName("cl-center");
+        add(notice, form, registerLine);
     }
 
     @Override

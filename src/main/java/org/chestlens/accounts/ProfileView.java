@@ -3,7 +3,7 @@ package org.chestlens.accounts;
 import com.vaadin.flow.component.HasValidation;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
+import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
@@ -115,28 +115,30 @@ public class ProfileView extends Div {
         }
     }
 
+    /** A dialog that stays open on a wrong password, so the user can correct it. */
     private void confirmDeletion() {
         PasswordField password = new PasswordField("Your password");
         password.setId("delete-password");
         password.setManualValidation(true);
         password.setWidthFull();
-        ConfirmDialog dialog = new ConfirmDialog();
-        dialog.setHeader("Delete your account?");
+        Dialog dialog = new Dialog();
+        dialog.setHeaderTitle("Delete your account?");
         dialog.add(new Paragraph("Your patients, analyses and feedback will be deleted for good."), password);
-        dialog.setCancelable(true);
-        dialog.setConfirmText("Delete everything");
-        dialog.setConfirmButtonTheme("error primary");
-        dialog.setCloseOnEsc(true);
-        dialog.addConfirmListener(e -> {
+        Button cancel = new Button("Cancel", e -> dialog.close());
+        Button confirm = new Button("Delete everything", e -> {
             try {
                 accountService.deleteOwnAccount(accountId, password.getValue());
+                dialog.close();
                 currentUser.logout();
             } catch (AccountException ex) {
-                dialog.open();
                 RegisterView.showError(password, ex.getMessage());
             }
         });
+        confirm.setId("confirm-delete");
+        confirm.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_PRIMARY);
+        dialog.getFooter().add(cancel, confirm);
         dialog.open();
+        password.focus();
     }
 
     private static Section section(String title, com.vaadin.flow.component.Component... children) {

@@ -15,7 +15,7 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import java.util.Map;
-import org.chestlens.security.SecurityConfig;
+import org.chestlens.security.Roles;
 import org.chestlens.ui.MainLayout;
 
 /** Registration for clinicians: email, name, password (with the password policy explained up front). */
@@ -71,7 +71,7 @@ public class RegisterView extends Div {
         }
         try {
             accountService.register(email.getValue(), displayName.getValue(), password.getValue());
-            getUI().ifPresent(ui -> ui.navigate(SecurityConfig.LOGIN_PATH,
+            getUI().ifPresent(ui -> ui.navigate(Roles.LOGIN_PATH,
                     com.vaadin.flow.router.QueryParameters.simple(Map.of("registered", ""))));
         } catch (AccountException e) {
             HasValidation field = switch (e.field() == null ? "" : e.field()) {

@@ -68,7 +68,7 @@ public class UsersView extends Div {
         grid.addColumn(a -> DATE_TIME.format(a.getCreatedAt())).setHeader("Registered").setKey("createdAt").setSortable(true);
         grid.addColumn(a -> a.getLastLoginAt() == null ? "never" : DATE_TIME.format(a.getLastLoginAt()))
                 .setHeader("Last sign-in").setKey("lastLoginAt").setSortable(true);
-        grid.addComponentColumn(this::actions).setHeader("Actions").setAutoWidth(true).setFlexGrow(0);
+        grid.addComponentColumn(this::actions).setHeader("Actions").setKey("actions").setAutoWidth(true).setFlexGrow(0);
         grid.setItems(query -> accountService.search(search.getValue(),
                 VaadinSpringDataHelpers.toSpringPageRequest(query)).stream());
 

@@ -11,7 +11,7 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import org.chestlens.security.CurrentUser;
-import org.chestlens.security.SecurityConfig;
+import org.chestlens.security.Roles;
 
 /** What ChestLens is, in two sentences, and the way in: analyse an X-ray now, or sign in. */
 @Route(value = "", layout = MainLayout.class)
@@ -36,7 +36,7 @@ public class HomeView extends Div {
         Div actions = new Div(analyse);
         actions.addClassName("cl-actions");
         if (currentUser.get().isEmpty()) {
-            Button signIn = new Button("Sign in", e -> getUI().ifPresent(ui -> ui.navigate(SecurityConfig.LOGIN_PATH)));
+            Button signIn = new Button("Sign in", e -> getUI().ifPresent(ui -> ui.navigate(Roles.LOGIN_PATH)));
             Button register = new Button("Register as a clinician", e -> getUI().ifPresent(ui -> ui.navigate("register")));
             register.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
             actions.add(signIn, register);

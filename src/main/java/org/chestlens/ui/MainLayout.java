@@ -22,7 +22,7 @@ import com.vaadin.flow.server.menu.MenuConfiguration;
 import com.vaadin.flow.server.menu.MenuEntry;
 import org.chestlens.security.ChestLensPrincipal;
 import org.chestlens.security.CurrentUser;
-import org.chestlens.security.SecurityConfig;
+import org.chestlens.security.Roles;
 
 /**
  * The application shell: product name, who is signed in, navigation to what the current user may
@@ -72,7 +72,7 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
         area.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
         ChestLensPrincipal user = currentUser.get().orElse(null);
         if (user == null) {
-            Button signIn = new Button("Sign in", e -> getUI().ifPresent(ui -> ui.navigate(SecurityConfig.LOGIN_PATH)));
+            Button signIn = new Button("Sign in", e -> getUI().ifPresent(ui -> ui.navigate(Roles.LOGIN_PATH)));
             signIn.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
             Button register = new Button("Register", e -> getUI().ifPresent(ui -> ui.navigate("register")));
             register.addThemeVariants(ButtonVariant.LUMO_PRIMARY);

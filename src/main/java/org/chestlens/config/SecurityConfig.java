@@ -1,7 +1,9 @@
-package org.chestlens.security;
+package org.chestlens.config;
 
 import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategyConfiguration;
 import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
+import org.chestlens.accounts.LoginView;
+import org.chestlens.security.Roles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -25,20 +27,18 @@ import org.springframework.security.web.session.HttpSessionEventPublisher;
 @Configuration
 @EnableWebSecurity
 @Import(VaadinAwareSecurityContextHolderStrategyConfiguration.class)
-public class SecurityConfig {
-
-    public static final String LOGIN_PATH = "login";
+class SecurityConfig {
 
     @Bean
     SecurityFilterChain vaadinSecurityFilterChain(HttpSecurity http, SessionRegistry sessionRegistry) throws Exception {
         http.authorizeHttpRequests(auth -> auth
                 .requestMatchers("/images/**", "/icons/**", "/actuator/health").permitAll());
-        http.with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin.loginView("/" + LOGIN_PATH, "/"));
+        http.with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin.loginView(LoginView.class, "/"));
         http.formLogin(form -> form.failureHandler(loginFailureHandler()));
         http.sessionManagement(session -> session
                 .maximumSessions(-1)
                 .sessionRegistry(sessionRegistry)
-                .expiredUrl("/" + LOGIN_PATH + "?expired"));
+                .expiredUrl("/" + Roles.LOGIN_PATH + "?expired"));
         http.headers(headers -> headers
                 .referrerPolicy(referrer -> referrer.policy(
                         org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
@@ -52,7 +52,7 @@ public class SecurityConfig {
             String reason = exception instanceof LockedException ? "locked"
                     : exception instanceof DisabledException ? "disabled"
                     : "error";
-            response.sendRedirect(request.getContextPath() + "/" + LOGIN_PATH + "?" + reason);
+            response.sendRedirect(request.getContextPath() + "/" + Roles.LOGIN_PATH + "?" + reason);
         };
     }
 

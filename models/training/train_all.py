@@ -1,0 +1,63 @@
+"""Retrain everything and rewrite models/ (members/*.onnx, anomaly/vae.onnx, manifest.json, fixtures/,
+metrics.json, training/weights/*.pt, training/logs/*). Fixed seeds; per-epoch logs.
+Usage (from the repository root):
+  OPENBLAS_NUM_THREADS=1 /usr/bin/python3 models/training/train_all.py --data ../shared/data/cxr --ood ../shared/data/ood
+Options: --quick (2 epochs per member, 3 for the VAE: a smoke run), --skip-train (rebuild release from weights).
+"""
+import os
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+import argparse, json, shutil, subprocess, sys, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from common import CACHE, DEFAULT_DATA, DEFAULT_OOD, MODELS, log
+from members import MEMBERS
+
+
+def run(args, logname):
+    os.makedirs(os.path.join(CACHE, "logs"), exist_ok=True)
+    t0 = time.time()
+    log("RUN", " ".join(args))
+    with open(os.path.join(CACHE, "logs", logname), "w") as f:
+        p = subprocess.Popen([sys.executable] + args, cwd=HERE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for line in p.stdout:
+            sys.stdout.write(line); f.write(line); f.flush()
+        if p.wait() != 0:
+            raise SystemExit(f"step failed: {args}")
+    dt = time.time() - t0
+    log(f"DONE {args[0]} in {dt:.0f}s")
+    return dt
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=DEFAULT_DATA)
+    ap.add_argument("--ood", default=DEFAULT_OOD)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--skip-train", action="store_true")
+    a = ap.parse_args()
+    data, oodd = os.path.abspath(a.data), os.path.abspath(a.ood)
+    t0 = time.time(); times = {}
+    times["convert"] = run(["convert_pretrained.py", "--data", data], "convert.log")
+    times["check"] = run(["check_pretrained.py", "--data", data, "--out", os.path.join(HERE, "logs", "check_pretrained.json")], "check.log")
+    times["cache"] = run(["cache_data.py", "--data", data], "cache.log")
+    if not a.skip_train:
+        for n in MEMBERS:
+            args = ["train_members.py", "--member", n] + (["--epochs", "2"] if a.quick else [])
+            times["train_" + n] = run(args, f"train_{MEMBERS[n]['file']}.log")
+        times["train_vae"] = run(["train_vae.py"] + (["--epochs", "3"] if a.quick else []), "train_vae.log")
+    times["release"] = run(["build_release.py", "--data", data, "--ood", oodd], "release.log")
+    times["fixtures"] = run(["make_fixtures.py"], "fixtures.log")
+    times["evaluate"] = run(["evaluate.py", "--data", data, "--ood", oodd], "evaluate.log")
+    logs = os.path.join(HERE, "logs")
+    os.makedirs(logs, exist_ok=True)
+    for f in os.listdir(os.path.join(CACHE, "logs")):
+        if f.startswith("train_") or f in ("release.log", "evaluate.log", "check.log"):
+            shutil.copy(os.path.join(CACHE, "logs", f), os.path.join(logs, f))
+    times["total"] = time.time() - t0
+    json.dump({k: round(v, 1) for k, v in times.items()}, open(os.path.join(logs, "timing.json"), "w"), indent=1)
+    log("ALL DONE in", round(times["total"] / 60, 1), "min", json.dumps({k: round(v) for k, v in times.items()}))
+
+
+if __name__ == "__main__":
+    main()
