@@ -33,13 +33,10 @@ import org.chestlens.imaging.TestImages;
 import org.chestlens.ui.XrayViewer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.TestPropertySource;
 
 /** The upload and result pages with the real pipeline (tiny test models, real PostgreSQL). */
-@TestPropertySource(properties = AnalysisViewsTest.MODELS)
 class AnalysisViewsTest extends KaribuTest {
 
-    static final String MODELS = "chestlens.models-dir=src/test/resources/onnx/models";
     static final byte[] PHANTOM = TestImages.png(TestImages.phantomChest(300, 260, 5));
 
     @Autowired

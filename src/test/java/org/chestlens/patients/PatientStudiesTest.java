@@ -42,10 +42,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.domain.PageRequest;
-import org.springframework.test.context.TestPropertySource;
 
 /** A clinician's patient with real analyses (tiny test models, real PostgreSQL): studies, trends, compare, feedback. */
-@TestPropertySource(properties = "chestlens.models-dir=src/test/resources/onnx/models")
 class PatientStudiesTest extends KaribuTest {
 
     static final LocalDate JANUARY = LocalDate.of(2026, 1, 5);
