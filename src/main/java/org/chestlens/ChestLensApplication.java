@@ -16,6 +16,10 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class ChestLensApplication implements AppShellConfigurator {
 
     public static void main(String[] args) {
+        // `java -jar chestlens.jar evaluate|benchmark|import-references ...`: no web server, exit when done.
+        if (org.chestlens.analysis.Commands.handles(args)) {
+            System.exit(org.chestlens.analysis.Commands.run(args));
+        }
         SpringApplication.run(ChestLensApplication.class, args);
     }
 }

@@ -299,6 +299,10 @@ class Analysis {
         return imageHeight;
     }
 
+    int getImageBitDepth() {
+        return imageBitDepth;
+    }
+
     long getImageSizeBytes() {
         return imageSizeBytes;
     }

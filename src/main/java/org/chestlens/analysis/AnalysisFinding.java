@@ -1,7 +1,6 @@
 package org.chestlens.analysis;
 
 import jakarta.persistence.Column;
-import jakarta.persistence.Convert;
 import jakarta.persistence.Embeddable;
 import java.util.Map;
 
@@ -30,9 +29,9 @@ class AnalysisFinding {
     @Column(nullable = false)
     private boolean reported;
 
-    @Convert(converter = Converters.NumberMap.class)
+    /** JSON object member name -> probability (a plain string: Hibernate cannot hash converted maps in collections). */
     @Column(name = "member_probabilities", nullable = false)
-    private Map<String, Double> memberProbabilities;
+    private String memberProbabilities;
 
     /** The ensemble CAM, float32 little endian, at the analysis' cam size. */
     @Column(nullable = false)
@@ -50,7 +49,7 @@ class AnalysisFinding {
         this.threshold = threshold;
         this.positive = positive;
         this.reported = reported;
-        this.memberProbabilities = memberProbabilities;
+        this.memberProbabilities = new Converters.NumberMap().convertToDatabaseColumn(memberProbabilities);
         this.cam = cam;
     }
 
@@ -83,6 +82,10 @@ class AnalysisFinding {
     }
 
     Map<String, Double> memberProbabilities() {
+        return new Converters.NumberMap().convertToEntityAttribute(memberProbabilities);
+    }
+
+    String memberProbabilitiesJson() {
         return memberProbabilities;
     }
 
@@ -91,6 +94,6 @@ class AnalysisFinding {
     }
 
     Finding toFinding() {
-        return new Finding(code, label, probability, threshold, positive, Map.copyOf(memberProbabilities));
+        return new Finding(code, label, probability, threshold, positive, Map.copyOf(memberProbabilities()));
     }
 }

@@ -27,7 +27,6 @@ import org.chestlens.inference.Prediction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.stereotype.Service;
@@ -51,6 +50,8 @@ public class AnalysisService {
     private final InferenceEngine engine;
     private final AnalysisRepository analyses;
     private final AnalysisImageRepository images;
+    private final AnalysisWriter writer;
+    private final Renderer renderer;
     private final ReferenceCaseRepository references;
     private final SimilarCases similarCases;
     private final TransactionTemplate transaction;
@@ -60,7 +61,9 @@ public class AnalysisService {
     private final int heatmapSide;
 
     AnalysisService(ImageDecoder decoder, InferenceEngine engine, AnalysisRepository analyses,
-                    AnalysisImageRepository images, ReferenceCaseRepository references, SimilarCases similarCases,
+                    AnalysisImageRepository images, AnalysisWriter writer, Renderer renderer,
+                    ReferenceCaseRepository references,
+                    SimilarCases similarCases,
                     PlatformTransactionManager transactions, Clock clock,
                     @Value("${chestlens.analysis.anonymous-retention:7d}") Duration anonymousRetention,
                     @Value("${chestlens.heatmap.max-side:512}") int heatmapSide) {
@@ -68,6 +71,8 @@ public class AnalysisService {
         this.engine = engine;
         this.analyses = analyses;
         this.images = images;
+        this.writer = writer;
+        this.renderer = renderer;
         this.references = references;
         this.similarCases = similarCases;
         this.transaction = new TransactionTemplate(transactions);
@@ -125,40 +130,43 @@ public class AnalysisService {
         }
         timings.put("decode", millis(t));
 
-        Prediction prediction = engine.predict(decoded.grey(), decoded.saturation());
+        // The thumbnail and the copy to keep (a PNG encode for DICOM) are made on this thread while the graphs
+        // run on the inference pool.
+        EncodedImage[] thumbnailHolder = new EncodedImage[1];
+        double[] imageMillis = new double[2];
+        Prediction prediction = engine.predict(decoded.grey(), decoded.saturation(), () -> {
+            long th = System.nanoTime();
+            thumbnailHolder[0] = Renderings.thumbnail(decoded.grey());
+            imageMillis[0] = millis(th);
+            th = System.nanoTime();
+            decoded.clean();
+            imageMillis[1] = millis(th);
+        });
         prediction.stageNanos().forEach((stage, nanos) -> timings.put(stage, nanos / 1e6));
-
-        t = System.nanoTime();
+        timings.put("thumbnail", imageMillis[0]);
+        timings.put("storedCopy", imageMillis[1]);
+        EncodedImage thumbnail = thumbnailHolder[0];
         boolean completed = !prediction.gate().rejected();
-        EncodedImage thumbnail = Renderings.thumbnail(decoded.grey());
-        timings.put("thumbnail", millis(t));
-        t = System.nanoTime();
-        // The heatmap users see first (the most probable reported finding) is drawn now; others on first request.
+        // The heatmap users see first (the most probable reported finding) is drawn right after the commit, in
+        // the background; the others on their first request.
         Optional<Prediction.FindingScore> first = completed ? reportedByProbability(prediction.findings()).stream().findFirst()
                 : Optional.empty();
-        EncodedImage firstHeatmap = first.map(f -> Renderings.heatmap(
-                Renderings.displayBase(decoded.grey(), heatmapSide), prediction.cams().byFinding().get(f.code()),
-                prediction.cams().width(), prediction.cams().height())).orElse(null);
-        timings.put("heatmap", millis(t));
 
         t = System.nanoTime();
         Instant now = clock.instant();
         Analysis analysis = newAnalysis(request, decoded, prediction, manifest, now, timings);
-        transaction.executeWithoutResult(status -> {
-            analyses.save(analysis);
-            long id = analysis.getId();
-            List<AnalysisImage> rows = new ArrayList<>();
-            rows.add(new AnalysisImage(AnalysisImage.Key.of(id, AnalysisImage.Kind.IMAGE), decoded.clean().mediaType(),
-                    decoded.clean().bytes()));
-            rows.add(new AnalysisImage(AnalysisImage.Key.of(id, AnalysisImage.Kind.THUMBNAIL), thumbnail.mediaType(),
-                    thumbnail.bytes()));
-            if (firstHeatmap != null) {
-                rows.add(new AnalysisImage(new AnalysisImage.Key(id, AnalysisImage.Kind.HEATMAP, first.get().code()),
-                        firstHeatmap.mediaType(), firstHeatmap.bytes()));
-            }
-            images.saveAll(rows);
-        });
+        List<AnalysisWriter.Image> stored = List.of(
+                new AnalysisWriter.Image(AnalysisImage.Kind.IMAGE, "", decoded.clean().mediaType(), decoded.clean().bytes()),
+                new AnalysisWriter.Image(AnalysisImage.Kind.THUMBNAIL, "", thumbnail.mediaType(), thumbnail.bytes()));
+        long[] id = new long[1];
+        transaction.executeWithoutResult(status -> id[0] = writer.insert(analysis, stored));
         timings.put("persist", millis(t));
+        first.ifPresent(f -> {
+            AnalysisImage.Key key = new AnalysisImage.Key(id[0], AnalysisImage.Kind.HEATMAP, f.code());
+            renderer.renderInBackground(key, renderer.reserve(key), () -> Renderings.heatmap(
+                    Renderings.displayBase(decoded.grey(), heatmapSide), prediction.cams().byFinding().get(f.code()),
+                    prediction.cams().width(), prediction.cams().height()));
+        });
         double total = millis(start);
         log.debug("Analysis {} {} in {} ms: {}", analysis.getPublicId(), analysis.getStatus(), total, timings);
         return toResult(analysis, new Timings(total, timings));
@@ -190,6 +198,10 @@ public class AnalysisService {
             return Optional.empty();
         }
         AnalysisImage.Key key = new AnalysisImage.Key(access.get().getId(), AnalysisImage.Kind.HEATMAP, findingCode);
+        Optional<EncodedImage> drawing = renderer.awaitInFlight(key);
+        if (drawing.isPresent()) {
+            return drawing.map(e -> new ImageBytes(e.bytes(), e.mediaType()));
+        }
         Optional<AnalysisImage> stored = images.findById(key);
         if (stored.isPresent()) {
             return stored.map(AnalysisImage::toImageBytes);
@@ -489,13 +501,7 @@ public class AnalysisService {
     }
 
     private ImageBytes renderAndKeep(AnalysisImage.Key key, java.util.function.Supplier<EncodedImage> render) {
-        EncodedImage rendered = render.get();
-        try {
-            transaction.executeWithoutResult(s -> images.save(new AnalysisImage(key, rendered.mediaType(), rendered.bytes())));
-        } catch (DataIntegrityViolationException e) {
-            // Rendered by a concurrent request, or the analysis was deleted meanwhile: the picture is still right.
-            log.debug("Rendering {} not stored: {}", key, e.getMessage());
-        }
+        EncodedImage rendered = renderer.renderNow(key, render);
         return new ImageBytes(rendered.bytes(), rendered.mediaType());
     }
 
@@ -524,9 +530,9 @@ public class AnalysisService {
         return out;
     }
 
-    /** Stored timings lack the final commit; graph stages overlap inside "models", so they are not added. */
+    /** Stored timings lack the final commit; graph stages and the thumbnail overlap "models", so they are not added. */
     private static double storedTotal(Map<String, Double> stages) {
-        return List.of("decode", "preprocess", "models", "combine", "thumbnail", "heatmap").stream()
+        return List.of("decode", "preprocess", "models", "combine").stream()
                 .mapToDouble(k -> stages.getOrDefault(k, 0.0) == null ? 0.0 : stages.getOrDefault(k, 0.0)).sum();
     }
 

@@ -6,10 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /** A small CSV table (header + rows, RFC 4180 quoting), for {@code index.csv} files. */
 record Csv(List<String> header, List<List<String>> rows) {
@@ -39,14 +37,6 @@ record Csv(List<String> header, List<List<String>> rows) {
 
     int column(String name) {
         return header.indexOf(name);
-    }
-
-    Map<String, Integer> columns() {
-        Map<String, Integer> out = new HashMap<>();
-        for (int i = 0; i < header.size(); i++) {
-            out.put(header.get(i), i);
-        }
-        return out;
     }
 
     static String value(List<String> row, int column) {

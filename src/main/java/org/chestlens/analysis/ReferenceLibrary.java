@@ -115,8 +115,8 @@ public class ReferenceLibrary {
             }
             List<Long> replaced = new ArrayList<>();
             transaction.executeWithoutResult(s -> {
-                for (ReferenceCase c : cases) {
-                    String path = Csv.value(kept.get(cases.indexOf(c)), pathColumn);
+                for (List<String> row : kept) {
+                    String path = Csv.value(row, pathColumn);
                     replaced.addAll(repository.findIdsByPathAndSpace(path, space));
                     repository.deleteByPathAndSpace(path, space);
                 }

@@ -52,11 +52,6 @@ class SimilarCases {
         }
     }
 
-    int size() {
-        SimilarityIndex current = index;
-        return current == null ? 0 : current.size();
-    }
-
     /** Drops the in-memory index; the next use reloads it (after a bulk import, or in tests). */
     void reset() {
         index = null;

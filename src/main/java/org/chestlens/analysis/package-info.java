@@ -14,8 +14,10 @@
  * }</pre>
  * The call decodes the image (PNG, JPEG or DICOM, detected from the bytes), runs the model ensemble
  * and the anomaly model, applies the "cannot analyse" gate and stores the whole analysis (stripped
- * image, thumbnail, findings, first heatmap, anomaly scores, embedding) in one transaction. It takes
- * tens of milliseconds: call it from the request thread.
+ * image, thumbnail, findings with their class activation maps, anomaly scores and map, embedding) in one
+ * transaction. It takes tens of milliseconds: call it from the request thread. The heatmap of the most
+ * probable reported finding is drawn right after, in the background; asking for it meanwhile waits for
+ * that drawing. {@link org.chestlens.analysis.AnalysisResult#timings()} says where the time went.
  *
  * <h2>Outcomes</h2>
  * <ul>
@@ -45,7 +47,9 @@
  * {@code anomalyMap} return {@link org.chestlens.analysis.ImageBytes} (bytes + media type), ready to stream.
  * The image is the upload without identifying metadata (PNG/JPEG metadata chunks removed; DICOM rendered to
  * PNG without any tag). Heatmaps are rendered once and stored: the most probable reported finding's eagerly,
- * the others on their first request.
+ * the others on their first request. Heatmaps and anomaly maps are the X-ray (longest side at most 512 px,
+ * {@code chestlens.heatmap.max-side}) with the map blended over it: show them instead of the image, not on
+ * top of it.
  *
  * <h2>Similar cases</h2>
  * {@link org.chestlens.analysis.AnalysisService#similarCases} searches the reference library (imported by an admin

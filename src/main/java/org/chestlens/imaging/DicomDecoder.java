@@ -160,6 +160,10 @@ final class DicomDecoder {
             nativePixels = new Element(vr, at, checkedLength(at, length));
             return at + (int) length;
         }
+        if (length == UNDEFINED && tag == PIXEL_DATA) {
+            // Encapsulated pixel data nested in a sequence (an icon image): raw fragments, skipped.
+            return skipFragments(at);
+        }
         if (length == UNDEFINED) {
             // A sequence (or UN) of undefined length: items until the sequence delimiter.
             return skipUndefinedSequence(at, topLevel && tag == VOI_LUT_SEQUENCE);
@@ -245,6 +249,24 @@ final class DicomDecoder {
                 return at + 8;
             }
             at = readElement(at, item, false);
+        }
+    }
+
+    private int skipFragments(int at) {
+        while (true) {
+            if (at + 8 > data.length) {
+                throw InvalidImageException.corrupt("nested DICOM pixel data ends early");
+            }
+            int tag = (u16(at) << 16) | u16(at + 2);
+            long length = u32(at + 4);
+            at += 8;
+            if (tag == SEQUENCE_END) {
+                return at;
+            }
+            if (tag != ITEM || length == UNDEFINED) {
+                throw InvalidImageException.corrupt("nested DICOM pixel data fragments are malformed");
+            }
+            at += checkedLength(at, length);
         }
     }
 

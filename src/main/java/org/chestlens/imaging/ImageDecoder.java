@@ -69,13 +69,14 @@ public class ImageDecoder {
         PngChunks.Header header = PngChunks.header(bytes);
         checkSize(header.width(), header.height(), limits);
         byte[] stripped = PngChunks.strip(bytes);
-        Rasters.Grey grey = Rasters.toGrey(readWithImageIo(bytes, "PNG image"));
+        Rasters.Grey grey = FastPng.handles(header, bytes) ? FastPng.decode(bytes, header)
+                : Rasters.toGrey(readWithImageIo(bytes, "PNG image"));
         checkDecoded(grey.image(), header.width(), header.height());
         int depth = header.bitDepth();
         // 16-bit PNGs are kept as the 8-bit rendering the models saw: browsers would show them differently.
-        EncodedImage clean = depth == 16
-                ? new EncodedImage(PngEncoder.grey(grey.image(), 6), ImageFormat.PNG.mediaType())
-                : new EncodedImage(stripped, ImageFormat.PNG.mediaType());
+        java.util.function.Supplier<EncodedImage> clean = depth == 16
+                ? DecodedImage.once(() -> new EncodedImage(PngEncoder.grey(grey.image(), PngEncoder.FAST), ImageFormat.PNG.mediaType()))
+                : () -> new EncodedImage(stripped, ImageFormat.PNG.mediaType());
         return new DecodedImage(ImageFormat.PNG, grey.image(), grey.saturation(), depth, clean);
     }
 
@@ -96,14 +97,15 @@ public class ImageDecoder {
         Rasters.Grey grey = Rasters.toGrey(readWithImageIo(bytes, "JPEG image"));
         checkDecoded(grey.image(), header.width(), header.height());
         return new DecodedImage(ImageFormat.JPEG, grey.image(), grey.saturation(), 8,
-                new EncodedImage(stripped, ImageFormat.JPEG.mediaType()));
+                () -> new EncodedImage(stripped, ImageFormat.JPEG.mediaType()));
     }
 
     private DecodedImage dicom(byte[] bytes) {
         DicomDecoder.Result result = DicomDecoder.decode(bytes, limits);
-        // Rendered afresh: no DICOM tag survives into what we store.
-        EncodedImage clean = new EncodedImage(PngEncoder.grey(result.grey(), 6), ImageFormat.PNG.mediaType());
-        return new DecodedImage(ImageFormat.DICOM, result.grey(), result.saturation(), result.bitDepth(), clean);
+        // Rendered afresh: no DICOM tag survives into what we store. Fast deflate: this is on every upload's path.
+        return new DecodedImage(ImageFormat.DICOM, result.grey(), result.saturation(), result.bitDepth(),
+                DecodedImage.once(() -> new EncodedImage(PngEncoder.grey(result.grey(), PngEncoder.FAST),
+                        ImageFormat.PNG.mediaType())));
     }
 
     static void checkSize(int width, int height, ImageLimits limits) {

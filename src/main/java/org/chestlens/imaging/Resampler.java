@@ -20,6 +20,36 @@ public final class Resampler {
     private record Coefficients(int[] start, int[] count, double[] weights, int kernelSize) {
     }
 
+    /**
+     * {@link #resize(float[], int, int, int, int)} of the grey image's values, without first copying all of them
+     * to floats (the horizontal pass reads the bytes; same result to the bit).
+     */
+    public static float[] resize(GreyImage image, int outWidth, int outHeight) {
+        int width = image.width();
+        int height = image.height();
+        if (outWidth == width) {
+            return resize(image.toFloats(), width, height, outWidth, outHeight);
+        }
+        byte[] in = image.pixels();
+        Coefficients c = coefficients(width, outWidth);
+        float[] out = new float[outWidth * height];
+        for (int y = 0; y < height; y++) {
+            int row = y * width;
+            int outRow = y * outWidth;
+            for (int x = 0; x < outWidth; x++) {
+                int start = c.start[x];
+                int count = c.count[x];
+                int k = x * c.kernelSize;
+                double ss = 0.0;
+                for (int i = 0; i < count; i++) {
+                    ss += (in[row + start + i] & 0xff) * c.weights[k + i];
+                }
+                out[outRow + x] = (float) ss;
+            }
+        }
+        return outHeight == height ? out : resize(out, outWidth, height, outWidth, outHeight);
+    }
+
     public static float[] resize(float[] in, int width, int height, int outWidth, int outHeight) {
         if (in.length != width * height) {
             throw new IllegalArgumentException("size");

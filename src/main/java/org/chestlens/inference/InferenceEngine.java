@@ -53,8 +53,17 @@ public class InferenceEngine implements DisposableBean {
     private final Map<String, OnnxGraph> members = new LinkedHashMap<>();
     private final OnnxGraph vae;
     private final ExecutorService pool;
+    private final Map<String, Integer> embeddingSizes = new HashMap<>();
+    /** Recent run time per graph (moving average), to start the longest graphs first. */
+    private final Map<String, Double> typicalNanos = new java.util.concurrent.ConcurrentHashMap<>();
 
-    InferenceEngine(@Value("${chestlens.models-dir:models}") Path modelsDir,
+    /**
+     * Loads the models (also usable without Spring, e.g. by tools and tests).
+     *
+     * @param intraOpThreads ONNX Runtime threads per session run
+     * @param graphThreads   threads running graphs side by side (0: one per core)
+     */
+    public InferenceEngine(@Value("${chestlens.models-dir:models}") Path modelsDir,
                     @Value("${chestlens.inference.intra-op-threads:1}") int intraOpThreads,
                     @Value("${chestlens.inference.graph-threads:0}") int graphThreads) throws IOException {
         this.modelsDir = modelsDir.toAbsolutePath().normalize();
@@ -77,7 +86,7 @@ public class InferenceEngine implements DisposableBean {
             for (ModelManifest.MemberSpec m : manifest.members()) {
                 OnnxGraph graph = new OnnxGraph(this.modelsDir.resolve(m.file()), m.input().name(), intraOpThreads, predictors);
                 members.put(m.name(), graph);
-                ModelChecks.member(m, graph);
+                embeddingSizes.put(m.name(), ModelChecks.member(m, graph));
             }
             ModelManifest.AnomalySpec a = manifest.anomaly();
             this.vae = new OnnxGraph(this.modelsDir.resolve(a.file()), a.input().name(), intraOpThreads, predictors);
@@ -121,13 +130,31 @@ public class InferenceEngine implements DisposableBean {
         return manifest.name() + "@" + manifest.version() + "/" + manifest.similarityMember().name();
     }
 
+    /** Length of the embeddings in {@link #embeddingSpace()}. */
+    public int embeddingDimensions() {
+        requireAvailable();
+        return embeddingSizes.get(manifest.similarityMember().name());
+    }
+
     /** Runs everything on one image. */
     public Prediction predict(GreyImage image, double saturation) {
-        return predictBatch(List.of(image), List.of(saturation)).get(0);
+        return predict(image, saturation, () -> { });
+    }
+
+    /**
+     * Runs everything on one image, and {@code meanwhile} on the calling thread while the graphs run on the pool
+     * (the caller would only wait otherwise).
+     */
+    public Prediction predict(GreyImage image, double saturation, Runnable meanwhile) {
+        return predictBatch(List.of(image), List.of(saturation), meanwhile).get(0);
     }
 
     /** Runs everything on several images, one run per graph for the whole batch. */
     public List<Prediction> predictBatch(List<GreyImage> images, List<Double> saturations) {
+        return predictBatch(images, saturations, () -> { });
+    }
+
+    private List<Prediction> predictBatch(List<GreyImage> images, List<Double> saturations, Runnable meanwhile) {
         requireAvailable();
         int n = images.size();
         long t0 = System.nanoTime();
@@ -141,17 +168,24 @@ public class InferenceEngine implements DisposableBean {
         long t1 = System.nanoTime();
 
         Map<String, Long> graphNanos = new java.util.concurrent.ConcurrentHashMap<>();
-        Map<String, CompletableFuture<Map<String, OnnxGraph.Tensor>>> runs = new LinkedHashMap<>();
+        Map<String, Supplier<Map<String, OnnxGraph.Tensor>>> work = new LinkedHashMap<>();
         for (ModelManifest.MemberSpec m : manifest.members()) {
-            runs.put(m.name(), submit(timed("member." + m.name(), graphNanos,
-                    () -> members.get(m.name()).run(memberInputs.get(m.name()), shape(n, m.input())))));
+            work.put("member." + m.name(), () -> members.get(m.name()).run(memberInputs.get(m.name()), shape(n, m.input())));
         }
-        CompletableFuture<Map<String, OnnxGraph.Tensor>> vaeRun = submit(timed("vae", graphNanos,
-                () -> vae.run(vaeInput, shape(n, vaeSpec))));
+        work.put("vae", () -> vae.run(vaeInput, shape(n, vaeSpec)));
+        // Longest first: on two threads, four graphs finish soonest when the slowest starts at once.
+        Map<String, CompletableFuture<Map<String, OnnxGraph.Tensor>>> runs = new HashMap<>();
+        work.keySet().stream()
+                .sorted(java.util.Comparator.comparingDouble((String g) -> typicalNanos.getOrDefault(g, 0.0)).reversed())
+                .forEach(g -> runs.put(g, submit(timed(g, graphNanos, work.get(g)))));
+        meanwhile.run();
         Map<String, Map<String, OnnxGraph.Tensor>> outputs = new LinkedHashMap<>();
-        runs.forEach((name, f) -> outputs.put(name, join(f)));
-        Map<String, OnnxGraph.Tensor> vaeOut = join(vaeRun);
+        for (ModelManifest.MemberSpec m : manifest.members()) {
+            outputs.put(m.name(), join(runs.get("member." + m.name())));
+        }
+        Map<String, OnnxGraph.Tensor> vaeOut = join(runs.get("vae"));
         long t2 = System.nanoTime();
+        graphNanos.forEach((g, nanos) -> typicalNanos.merge(g, (double) nanos / n, (old, now) -> 0.9 * old + 0.1 * now));
 
         List<Prediction> predictions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -175,37 +209,6 @@ public class InferenceEngine implements DisposableBean {
             predictions.add(new Prediction(findings, cams, embedding, anomaly, features, gate, results, stages));
         }
         return predictions;
-    }
-
-    /**
-     * The floor of the benchmark: each graph's run alone, one after the other, on inputs prepared beforehand
-     * (no preprocessing, no combining). Returns nanoseconds per graph ("member.NAME", "vae").
-     */
-    public Map<String, Long> timeGraphsOnly(GreyImage image) {
-        requireAvailable();
-        Preprocessing pre = new Preprocessing(image);
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (ModelManifest.MemberSpec m : manifest.members()) {
-            float[] x = pre.tensor(m.input());
-            long t = System.nanoTime();
-            members.get(m.name()).run(x, shape(1, m.input()));
-            out.put("member." + m.name(), System.nanoTime() - t);
-        }
-        ModelManifest.InputSpec v = manifest.anomaly().input();
-        float[] x = pre.tensor(v);
-        long t = System.nanoTime();
-        vae.run(x, shape(1, v));
-        out.put("vae", System.nanoTime() - t);
-        return out;
-    }
-
-    /** The input tensor a member (or "vae") gets for an image, for parity checks and the benchmark's baseline. */
-    public float[] inputTensor(GreyImage image, String graph) {
-        requireAvailable();
-        ModelManifest.InputSpec spec = "vae".equals(graph) ? manifest.anomaly().input()
-                : manifest.members().stream().filter(m -> m.name().equals(graph)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no member " + graph)).input();
-        return new Preprocessing(image).tensor(spec);
     }
 
     /** The ONNX files by graph name ("member.NAME", "vae"). */

@@ -14,7 +14,8 @@ final class ModelChecks {
     private ModelChecks() {
     }
 
-    static void member(ModelManifest.MemberSpec m, OnnxGraph graph) {
+    /** Returns the size of the member's embedding. */
+    static int member(ModelManifest.MemberSpec m, OnnxGraph graph) {
         Map<String, OnnxGraph.Tensor> out = probe(graph, m.input());
         int f = m.findings().size();
         expect(graph, out, m.outputs().probabilities(), s -> s.length == 2 && s[1] == f, "[1, " + f + "]");
@@ -25,6 +26,7 @@ final class ModelChecks {
                 expect(graph, out, name, s -> (s.length == 1) || (s.length == 2 && s[1] == 1), "[1] or [1, 1]");
             }
         }
+        return (int) out.get(m.outputs().embedding()).shape()[1];
     }
 
     static void anomaly(ModelManifest.AnomalySpec a, OnnxGraph graph) {

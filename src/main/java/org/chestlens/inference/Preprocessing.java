@@ -28,6 +28,9 @@ final class Preprocessing {
     }
 
     private float[] geometry(ModelManifest.InputSpec spec) {
+        if (spec.resizeRule().equals("stretch")) {
+            return Resampler.resize(image, spec.width(), spec.height());
+        }
         if (floats == null) {
             floats = image.toFloats();
         }

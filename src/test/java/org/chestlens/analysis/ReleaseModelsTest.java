@@ -1,0 +1,66 @@
+package org.chestlens.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.chestlens.imaging.TestImages;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The release models of models/ (when installed in this checkout) end to end into PostgreSQL: the application
+ * loads them at start-up and analyses a real radiograph (the SIIM DICOM sample, when on this machine) and a
+ * photograph-like colour image.
+ */
+@SpringBootTest(properties = "chestlens.models-dir=models")
+class ReleaseModelsTest {
+
+    private static final Path SIIM = Path.of("../shared/data/dicom/siim-sample-monochrome2.dcm");
+
+    @Autowired
+    AnalysisService service;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @BeforeAll
+    static void releaseModelsInstalled() {
+        assumeTrue(Files.isRegularFile(Path.of("models/manifest.json")),
+                "models/manifest.json is absent: the release models are not installed in this checkout");
+    }
+
+    @Test
+    void loadsTheReleaseAndAnalysesARealRadiographEndToEnd() throws Exception {
+        assertThat(service.available()).isTrue();
+        assertThat(service.model().orElseThrow().name()).isEqualTo("chestlens-default");
+        byte[] upload = Files.isRegularFile(SIIM) ? Files.readAllBytes(SIIM) : TestImages.png(TestImages.phantomChest(1024, 1024, 3));
+        AnalysisResult result = service.analyse(AnalysisRequest.of(upload, "chest.dcm"));
+        long id = jdbc.queryForObject("select id from analysis where public_id = ?", Long.class, result.publicId());
+        assertThat(jdbc.queryForObject("select count(*) from analysis_finding where analysis_id = ?", Integer.class, id))
+                .as("every finding of the manifest is stored").isEqualTo(service.findingCatalogue().size());
+        if (result.completed()) {
+            assertThat(result.findings()).extracting(Finding::code)
+                    .containsExactlyInAnyOrderElementsOf(service.findingCatalogue().stream()
+                            .filter(FindingDescription::reported).map(FindingDescription::code).toList());
+            assertThat(service.heatmap(result.publicId(), Optional.empty(), result.findings().get(0).code())).isPresent();
+        } else {
+            assertThat(result.rejection()).isPresent();
+        }
+        assertThat(result.anomaly().percentile()).isBetween(0.0, 100.0);
+        assertThat(service.anomalyMap(result.publicId(), Optional.empty())).isPresent();
+        assertThat(service.image(result.publicId(), Optional.empty()).orElseThrow().mediaType()).isEqualTo("image/png");
+    }
+
+    @Test
+    void aColourPhotographIsRefusedWithTheManifestsReason() {
+        AnalysisResult result = service.analyse(AnalysisRequest.of(TestImages.jpeg(TestImages.colourPattern(640, 480)), "photo.jpg"));
+        assertThat(result.status()).isEqualTo(AnalysisStatus.REJECTED);
+        assertThat(result.rejection().orElseThrow().rule()).isEqualTo("input.saturation");
+        assertThat(result.findings()).isEmpty();
+    }
+}

@@ -1,0 +1,83 @@
+package org.chestlens.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Start-up: no models means unavailable; broken models stop start-up with the file's name. */
+class InferenceEngineTest {
+
+    @Test
+    void withoutAManifestTheEngineIsUnavailableAndSaysWhy(@TempDir Path empty) throws IOException {
+        InferenceEngine engine = new InferenceEngine(empty.resolve("nothing-here"), 1, 1);
+        assertThat(engine.available()).isFalse();
+        assertThat(engine.unavailableReason()).hasValueSatisfying(r -> assertThat(r).contains("manifest.json"));
+        assertThat(engine.manifest()).isEmpty();
+        engine.destroy();
+    }
+
+    @Test
+    void aMissingModelFileStopsStartUpNamingIt(@TempDir Path dir) throws IOException {
+        copyTestModels(dir);
+        Files.delete(dir.resolve("members/beta.onnx"));
+        assertThatThrownBy(() -> new InferenceEngine(dir, 1, 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("members/beta.onnx").hasMessageContaining("not found");
+    }
+
+    @Test
+    void outputsThatDoNotMatchTheManifestStopStartUpNamingTheFile(@TempDir Path dir) throws IOException {
+        copyTestModels(dir);
+        edit(dir, "\"cam\": \"cam\"", "\"cam\": \"heat\"");
+        assertThatThrownBy(() -> new InferenceEngine(dir, 1, 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("alpha.onnx").hasMessageContaining("no output 'heat'");
+    }
+
+    @Test
+    void aFindingCountThatDoesNotMatchTheGraphStopsStartUp(@TempDir Path dir) throws IOException {
+        copyTestModels(dir);
+        edit(dir, "\"findings\": [\n    \"effusion\",\n    \"pneumonia\",\n    \"no_finding\"\n   ]",
+                "\"findings\": [\"effusion\", \"pneumonia\"]");
+        assertThatThrownBy(() -> new InferenceEngine(dir, 1, 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("gamma.onnx").hasMessageContaining("output 'probabilities' has shape [1, 3]");
+    }
+
+    @Test
+    void aWrongInputNameStopsStartUp(@TempDir Path dir) throws IOException {
+        copyTestModels(dir);
+        edit(dir, "\"name\": \"pixels\"", "\"name\": \"input\"");
+        assertThatThrownBy(() -> new InferenceEngine(dir, 1, 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("beta.onnx").hasMessageContaining("does not accept input 'input'");
+    }
+
+    @Test
+    void aGateRuleOnAnUnknownFeatureStopsStartUp(@TempDir Path dir) throws IOException {
+        copyTestModels(dir);
+        edit(dir, "\"feature\": \"input.edgeMean\"", "\"feature\": \"input.sharpness\"");
+        assertThatThrownBy(() -> new InferenceEngine(dir, 1, 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("manifest.json").hasMessageContaining("input.sharpness");
+    }
+
+    private static void edit(Path dir, String from, String to) throws IOException {
+        Path manifest = dir.resolve("manifest.json");
+        String text = Files.readString(manifest);
+        assertThat(text).contains(from);
+        Files.writeString(manifest, text.replace(from, to));
+    }
+
+    private static void copyTestModels(Path target) throws IOException {
+        Path source = ParityTest.TEST_MODELS;
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path p : files.filter(Files::isRegularFile).filter(p -> !p.toString().contains("fixtures")).toList()) {
+                Path to = target.resolve(source.relativize(p).toString());
+                Files.createDirectories(to.getParent());
+                Files.copy(p, to);
+            }
+        }
+    }
+}
