@@ -46,7 +46,10 @@ class ClXrayViewer extends LitElement {
     .viewport {
       position: relative;
       overflow: hidden;
-      height: var(--cl-viewer-height);
+      /* As tall as the X-ray needs at this width, up to a limit: no black bands on phones. */
+      width: 100%;
+      aspect-ratio: var(--cl-aspect, 1);
+      max-height: var(--cl-viewer-height);
       background: #111;
       border-radius: var(--lumo-border-radius-m, 6px);
       touch-action: none;
@@ -161,6 +164,10 @@ class ClXrayViewer extends LitElement {
 
   _baseLoaded() {
     this._failed = false;
+    const img = this.renderRoot.querySelector('img.base');
+    if (img && img.naturalWidth && img.naturalHeight) {
+      this.style.setProperty('--cl-aspect', String(img.naturalWidth / img.naturalHeight));
+    }
     this._applyWindow();
   }
 

@@ -122,13 +122,16 @@ public class AnalysisReport {
                 }
             }
 
-            AnomalyScore anomaly = result.anomaly();
-            writer.heading("How unusual is this image?");
-            writer.paragraph("More unusual than " + Math.round(anomaly.percentile()) + "% of normal X-rays. "
-                    + AnomalyPanel.interpretation(anomaly.percentile()));
-            writer.small(String.format(Locale.ROOT, "Reconstruction error (MSE) %.5f, percentile %.0f; KL divergence %.2f, "
-                            + "percentile %.0f; negative ELBO %.1f, percentile %.0f.", anomaly.mse(), anomaly.msePercentile(),
-                    anomaly.kl(), anomaly.klPercentile(), anomaly.negElbo(), anomaly.negElboPercentile()));
+            // Not for refused images: "how unusual compared with normal X-rays" would mislead there.
+            if (result.completed()) {
+                AnomalyScore anomaly = result.anomaly();
+                writer.heading("How unusual is this image?");
+                writer.paragraph("More unusual than " + Math.round(anomaly.percentile()) + "% of normal X-rays. "
+                        + AnomalyPanel.interpretation(anomaly.percentile()));
+                writer.small(String.format(Locale.ROOT, "Reconstruction error (MSE) %.5f, percentile %.0f; KL divergence %.2f, "
+                                + "percentile %.0f; negative ELBO %.1f, percentile %.0f.", anomaly.mse(), anomaly.msePercentile(),
+                        anomaly.kl(), anomaly.klPercentile(), anomaly.negElbo(), anomaly.negElboPercentile()));
+            }
 
             writer.gap(6);
             writer.notice(disclaimer(result));

@@ -124,6 +124,7 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
         if (result.completed()) {
             Section findings = new Section(new H2("Findings"));
             findings.addClassName("cl-card");
+            findings.addClassName("cl-table-scroll");
             findings.setId("findings-section");
             if (result.findings().isEmpty()) {
                 findings.add(new Paragraph("The models report no findings for this image."));
@@ -132,11 +133,13 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
             }
             detailsColumn.add(findings);
         }
-        detailsColumn.add(AnomalyPanel.of(result.anomaly(), result.completed()
-                ? Optional.of(AnalysisImages.anomalyMap(analysisService, result.publicId(), requester))
-                : Optional.empty()));
-        Div columns = new Div(imageColumn, detailsColumn);
-        columns.addClassName("cl-result-grid");
+        // For an image the gate refused, "how unusual compared with normal X-rays" would only add a misleading number.
+        if (result.completed()) {
+            detailsColumn.add(AnomalyPanel.of(result.anomaly(),
+                    Optional.of(AnalysisImages.anomalyMap(analysisService, result.publicId(), requester))));
+        }
+        Div columns = result.completed() ? new Div(imageColumn, detailsColumn) : new Div(imageColumn);
+        columns.addClassName(result.completed() ? "cl-result-grid" : "cl-result-single");
         add(columns);
 
         if (result.completed()) {

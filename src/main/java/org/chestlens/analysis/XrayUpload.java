@@ -138,6 +138,8 @@ public class XrayUpload extends Div {
         error.add(new Icon(VaadinIcon.WARNING), new Paragraph(message));
         error.setVisible(true);
         previewStatus.setText("");
+        // The browser showed the preview; it goes with the refused file.
+        preview.getElement().executeJs("this.hidden = true");
         upload.clearFileList();
     }
 

@@ -2,11 +2,13 @@ package org.chestlens.patients;
 
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.datepicker.DatePicker;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Image;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +29,11 @@ class AttachDialog extends Dialog {
         setWidth("100%");
         setMaxWidth("44rem");
         List<AnalysisSummary> candidates = patientService.unattachedAnalyses(LIMIT);
+        DatePicker studyDate = new DatePicker("Study date (optional)");
+        studyDate.setId("attach-study-date");
+        studyDate.setMax(LocalDate.now());
+        studyDate.setHelperText("When the X-ray was taken. Left empty, the study is dated by the day it was analysed.");
+        studyDate.setClearButtonVisible(true);
         if (candidates.isEmpty()) {
             Paragraph none = new Paragraph("You have no analyses outside a patient. Analyses you make while signed in "
                     + "from the Upload page appear here, newest first.");
@@ -53,12 +60,13 @@ class AttachDialog extends Dialog {
                 text.addClassName("cl-attach-text");
                 Button attach = new Button("Attach", e -> {
                     try {
-                        patientService.attach(summary.publicId(), patient.getId());
+                        patientService.attach(summary.publicId(), patient.getId(), Optional.ofNullable(studyDate.getValue()));
                         close();
                         PatientListView.notify("Analysis of " + when + " attached to " + patient.getReference() + ".");
                         attached.run();
                     } catch (PatientException ex) {
-                        PatientListView.notify(ex.getMessage());
+                        studyDate.setErrorMessage(ex.getMessage());
+                        studyDate.setInvalid(true);
                     }
                 });
                 attach.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_SMALL);
@@ -70,7 +78,7 @@ class AttachDialog extends Dialog {
                 row.getElement().setAttribute("data-public-id", summary.publicId());
                 list.add(row);
             }
-            add(intro, list);
+            add(intro, studyDate, list);
         }
         Button cancel = new Button("Cancel", e -> close());
         getFooter().add(cancel);

@@ -203,6 +203,7 @@ class ComparePanel extends Div {
         Div wrapper = new Div(table);
         wrapper.setId("compare-changes");
         wrapper.addClassName("cl-card");
+        wrapper.addClassName("cl-table-scroll");
         return wrapper;
     }
 

@@ -5,7 +5,6 @@ import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
-import com.vaadin.flow.component.grid.GridSortOrder;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
@@ -17,7 +16,6 @@ import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.textfield.TextField;
-import com.vaadin.flow.data.provider.SortDirection;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
@@ -28,7 +26,6 @@ import com.vaadin.flow.spring.data.VaadinSpringDataHelpers;
 import jakarta.annotation.security.RolesAllowed;
 import org.chestlens.security.Roles;
 import org.chestlens.ui.MainLayout;
-import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
 import org.springframework.data.domain.PageRequest;
@@ -52,6 +49,7 @@ public class PatientListView extends Div {
     private final PatientService patientService;
     private final Grid.Column<PatientOverview> patientColumn;
     private final Grid.Column<PatientOverview>[] detailColumns;
+    private final Grid.Column<PatientOverview> actionsColumn;
 
     @SuppressWarnings("unchecked")
     public PatientListView(PatientService patientService) {
@@ -95,10 +93,10 @@ public class PatientListView extends Div {
                 .setFlexGrow(1);
         grid.addComponentColumn(PatientListView::findingsCell).setHeader("Latest positive findings")
                 .setKey("latestFindings").setFlexGrow(3);
-        grid.addComponentColumn(this::actions).setHeader("Actions").setKey("actions").setFlexGrow(0).setAutoWidth(true);
+        actionsColumn = grid.addComponentColumn(this::actions).setHeader("Actions").setKey("actions").setFlexGrow(0)
+                .setAutoWidth(true);
         grid.setItems(query -> patientService.overview(search.getValue(),
                 VaadinSpringDataHelpers.toSpringPageRequest(query)).stream());
-        grid.sort(List.of(new GridSortOrder<>(patientColumn, SortDirection.ASCENDING)));
         grid.addItemClickListener(e -> {
             if (e.getColumn() != null && !"actions".equals(e.getColumn().getKey())) {
                 open(e.getItem().patient());
@@ -124,6 +122,8 @@ public class PatientListView extends Div {
         for (Grid.Column<PatientOverview> column : detailColumns) {
             column.setVisible(!compact);
         }
+        // Edit and delete stay on the patient's page, one tap away.
+        actionsColumn.setVisible(!compact);
         patientColumn.setHeader(compact ? "Patient" : "Reference");
         grid.getElement().setAttribute("compact", compact);
     }
@@ -135,7 +135,7 @@ public class PatientListView extends Div {
                 .getTotalElements();
         String text = search.getValue().isBlank() ? "" : search.getValue().strip();
         count.setText(text.isEmpty()
-                ? (total == 1 ? "1 patient" : total + " patients")
+                ? (total == 1 ? "1 patient" : total + " patients") + (total > 1 ? ", most recently active first" : "")
                 : matching + " of " + total + " patients match \"" + text + "\"");
         grid.setVisible(matching > 0);
         empty.setVisible(matching == 0);

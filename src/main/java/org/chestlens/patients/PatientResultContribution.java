@@ -1,9 +1,11 @@
 package org.chestlens.patients;
 
 import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.HasValidation;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.datepicker.DatePicker;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
@@ -15,6 +17,7 @@ import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.spring.data.VaadinSpringDataHelpers;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +78,11 @@ class PatientResultContribution implements ResultContribution {
                 VaadinSpringDataHelpers.toSpringPageRequest(query)).stream());
         choice.setPlaceholder("Search your patients");
         choice.setClearButtonVisible(true);
+        DatePicker studyDate = new DatePicker("Taken on (optional)");
+        studyDate.setId("attach-study-date");
+        studyDate.setMax(LocalDate.now());
+        studyDate.setClearButtonVisible(true);
+        result.studyDate().ifPresent(studyDate::setValue);
         Button attach = new Button("Attach", new Icon(VaadinIcon.PAPERCLIP));
         attach.setId("attach-to-patient");
         attach.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -83,27 +91,27 @@ class PatientResultContribution implements ResultContribution {
         attach.addClickListener(e -> {
             Patient chosen = choice.getValue();
             try {
-                patientService.attach(result.publicId(), chosen.getId());
+                patientService.attach(result.publicId(), chosen.getId(), Optional.ofNullable(studyDate.getValue()));
                 PatientListView.notify("Filed under " + chosen.getReference() + ".");
                 changed.run();
             } catch (PatientException ex) {
-                choice.setErrorMessage(ex.getMessage());
-                choice.setInvalid(true);
+                HasValidation field = "studyDate".equals(ex.field()) ? studyDate : choice;
+                field.setErrorMessage(ex.getMessage());
+                field.setInvalid(true);
             }
         });
         Button create = new Button("New patient...", new Icon(VaadinIcon.PLUS), e ->
                 PatientEditor.forNew(patientService, created -> {
-                    patientService.attach(result.publicId(), created.getId());
+                    patientService.attach(result.publicId(), created.getId(), Optional.ofNullable(studyDate.getValue()));
                     PatientListView.notify("Patient " + created.getReference() + " created; this analysis is filed under it.");
                     changed.run();
                 }).open());
         create.setId("attach-new-patient");
         create.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
-        Div row = new Div(choice, attach, create);
+        Div row = new Div(choice, studyDate, attach, create);
         row.addClassName("cl-inline-form");
         Paragraph hint = new Paragraph("This analysis belongs to no patient yet. Filing it under one adds it to the "
-                + "patient's timeline and trends" + (result.studyDate().isEmpty()
-                ? "; it is dated by the day it was analysed." : "."));
+                + "patient's timeline and trends; without a date it is dated by the day it was analysed.");
         hint.addClassName("cl-muted");
         section.add(hint, row);
         return section;

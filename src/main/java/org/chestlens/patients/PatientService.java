@@ -124,12 +124,21 @@ public class PatientService {
                 .filter(s -> s.patientId().isEmpty()).limit(limit).toList();
     }
 
-    /** Files one of the clinician's own analyses under one of their patients. */
-    public void attach(String publicId, long patientId) {
+    /**
+     * Files one of the clinician's own analyses under one of their patients, with the date the X-ray was
+     * taken if given (an empty date keeps what the analysis has).
+     */
+    public void attach(String publicId, long patientId, Optional<LocalDate> studyDate) {
         long owner = owner();
         Patient patient = require(patientId);
+        if (studyDate.map(d -> d.isAfter(LocalDate.now(clock))).orElse(false)) {
+            throw new PatientException("studyDate", "The study date is in the future. Enter the date the X-ray was taken.");
+        }
         if (!analysisService.attachToPatient(publicId, owner, Optional.of(patient.getId()))) {
             throw new PatientException(null, "This analysis does not exist or is not yours.");
+        }
+        if (studyDate.isPresent()) {
+            analysisService.setStudyDate(publicId, owner, studyDate);
         }
         patients.touch(patient.getId(), owner, clock.instant());
     }

@@ -27,8 +27,8 @@ final class PatientTimeline {
     private PatientTimeline() {
     }
 
-    static Component of(AnalysisService analysisService, PatientService patientService, Patient patient,
-                        List<AnalysisSummary> studies, Optional<Long> requester, Runnable changed) {
+    static Component of(AnalysisService analysisService, PatientService patientService, FeedbackService feedbackService,
+                        Patient patient, List<AnalysisSummary> studies, Optional<Long> requester, Runnable changed) {
         Div panel = new Div();
         panel.setId("timeline");
         panel.addClassName("cl-timeline");
@@ -41,18 +41,21 @@ final class PatientTimeline {
             return panel;
         }
         Map<String, String> labels = patientService.findingLabels();
+        Map<String, Feedback> feedback = feedbackService.findAll(studies.stream().map(AnalysisSummary::publicId).toList());
         OrderedList list = new OrderedList();
         list.addClassName("cl-timeline-list");
         list.getElement().setAttribute("aria-label", "Studies of " + patient.getReference() + ", newest first");
         for (AnalysisSummary study : studies) {
-            list.add(item(analysisService, patientService, patient, study, requester, labels, changed));
+            list.add(item(analysisService, patientService, patient, study, requester, labels,
+                    Optional.ofNullable(feedback.get(study.publicId())), changed));
         }
         panel.add(list);
         return panel;
     }
 
     private static ListItem item(AnalysisService analysisService, PatientService patientService, Patient patient,
-                                 AnalysisSummary study, Optional<Long> requester, Map<String, String> labels, Runnable changed) {
+                                 AnalysisSummary study, Optional<Long> requester, Map<String, String> labels,
+                                 Optional<Feedback> feedback, Runnable changed) {
         String date = TrendChart.DATE.format(PatientService.studyDate(study));
         Image thumb = new Image(AnalysisImages.thumbnail(analysisService, study.publicId(), requester),
                 "X-ray of " + date);
@@ -86,9 +89,16 @@ final class PatientTimeline {
             }
         }
         text.add(badges);
-        Span anomaly = new Span("More unusual than " + Math.round(study.anomalyPercentile()) + "% of normal X-rays");
-        anomaly.addClassName("cl-muted");
-        text.add(anomaly);
+        if (study.status() != AnalysisStatus.REJECTED) {
+            Span anomaly = new Span("More unusual than " + Math.round(study.anomalyPercentile()) + "% of normal X-rays");
+            anomaly.addClassName("cl-muted");
+            text.add(anomaly);
+        }
+        feedback.flatMap(FeedbackService::summary).ifPresent(summary -> {
+            Span reviewed = new Span("Your feedback: " + summary);
+            reviewed.addClassName("cl-timeline-feedback");
+            text.add(reviewed);
+        });
 
         RouterLink open = new RouterLink("Open result", ResultView.class, ResultView.parameters(study.publicId()));
         open.addClassName("cl-timeline-open");

@@ -2,19 +2,22 @@ package org.chestlens.patients;
 
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.dependency.Uses;
+import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.datepicker.DatePicker;
+import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.html.Section;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.Icon;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.tabs.TabSheet;
 import com.vaadin.flow.component.textfield.TextArea;
+import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.HasDynamicTitle;
@@ -45,6 +48,9 @@ import org.springframework.util.unit.DataSize;
  */
 @Route(value = "patients/:" + PatientView.PATIENT_ID + "(\\d{1,18})", layout = MainLayout.class)
 @RolesAllowed(Roles.CLINICIAN)
+// The production bundle only holds components reachable from routes: the feedback radios appear on the
+// result page through PatientResultContribution, which no route references.
+@Uses(RadioButtonGroup.class)
 public class PatientView extends Div implements BeforeEnterObserver, HasDynamicTitle {
 
     static final String PATIENT_ID = "patientId";
@@ -56,6 +62,7 @@ public class PatientView extends Div implements BeforeEnterObserver, HasDynamicT
     ComparePanel compare;
 
     private final PatientService patientService;
+    private final FeedbackService feedbackService;
     private final AnalysisService analysisService;
     private final Optional<Long> requester;
     private final DataSize maxUploadSize;
@@ -63,9 +70,10 @@ public class PatientView extends Div implements BeforeEnterObserver, HasDynamicT
     private Patient patient;
     private List<AnalysisSummary> studies = List.of();
 
-    public PatientView(PatientService patientService, AnalysisService analysisService, CurrentUser currentUser,
-                       Clock clock, @Value("${chestlens.upload.max-bytes:30MB}") DataSize maxUploadSize) {
+    public PatientView(PatientService patientService, FeedbackService feedbackService, AnalysisService analysisService,
+                       CurrentUser currentUser, Clock clock, @Value("${chestlens.upload.max-bytes:30MB}") DataSize maxUploadSize) {
         this.patientService = patientService;
+        this.feedbackService = feedbackService;
         this.analysisService = analysisService;
         this.requester = currentUser.accountId();
         this.clock = clock;
@@ -112,7 +120,7 @@ public class PatientView extends Div implements BeforeEnterObserver, HasDynamicT
         tabs = new TabSheet();
         tabs.setId("patient-tabs");
         tabs.addClassName("cl-patient-tabs");
-        Component timeline = PatientTimeline.of(analysisService, patientService, patient, studies, requester, this::refresh);
+        Component timeline = PatientTimeline.of(analysisService, patientService, feedbackService, patient, studies, requester, this::refresh);
         tabs.add("Studies (" + studies.size() + ")", timeline);
         tabs.add("Trends", TrendsPanel.of(studies, patientService.findingCatalogue()));
         compare = new ComparePanel(patientService, analysisService, patient, studies, requester);
@@ -143,25 +151,36 @@ public class PatientView extends Div implements BeforeEnterObserver, HasDynamicT
         return actions;
     }
 
+    /**
+     * Upload with study date and note, or attach an earlier analysis. Folded away once the patient has
+     * studies, so the timeline stays in view; open for a new patient, where it is the next step.
+     */
     private Component newStudy() {
-        Section section = new Section(new H2("Add a study"));
+        Div content = new Div();
+        Details section = new Details(new Span("Add a study: upload an X-ray or attach an earlier analysis"), content);
         section.setId("new-study");
         section.addClassName("cl-card");
+        section.addClassName("cl-new-study");
+        section.setOpened(studies.isEmpty());
         if (!analysisService.available()) {
             Paragraph unavailable = new Paragraph(analysisService.unavailableReason()
                     .orElse("The analysis service is not available right now."));
             unavailable.addClassName("cl-notice");
-            section.add(unavailable);
+            content.add(unavailable);
             return section;
         }
         studyDate.setId("study-date");
         studyDate.setRequiredIndicatorVisible(true);
         studyDate.setMax(LocalDate.now(clock));
-        studyDate.setValue(LocalDate.now(clock));
+        if (studyDate.isEmpty()) {
+            studyDate.setValue(LocalDate.now(clock));
+        }
         studyDate.setHelperText("When the X-ray was taken.");
         studyNote.setId("study-note");
         studyNote.setMaxLength(AnalysisRequest.MAX_NOTE_LENGTH);
         studyNote.setPlaceholder("e.g. follow-up after antibiotics, AP supine");
+        // Dropping a file does not take focus from the note: its text must already be on the server by then.
+        studyNote.setValueChangeMode(ValueChangeMode.EAGER);
         Div fields = new Div(studyDate, studyNote);
         fields.addClassName("cl-study-fields");
         long patientId = patient.getId();
@@ -172,10 +191,10 @@ public class PatientView extends Div implements BeforeEnterObserver, HasDynamicT
                 e -> new AttachDialog(patientService, analysisService, patient, requester, this::refresh).open());
         attach.setId("attach-analysis");
         attach.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
-        Paragraph hint = new Paragraph("Set the date and note first, then drop or choose the X-ray; the result opens when it is analysed. "
-                + "Analyses you made while signed in can be attached instead.");
+        Paragraph hint = new Paragraph("Set the date and note first, then drop or choose the X-ray; the result opens "
+                + "when it is analysed. Analyses you made while signed in can be attached instead.");
         hint.addClassName("cl-muted");
-        section.add(fields, upload, hint, attach);
+        content.add(fields, upload, hint, attach);
         return section;
     }
 

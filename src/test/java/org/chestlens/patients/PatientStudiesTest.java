@@ -16,6 +16,7 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
+import com.vaadin.flow.component.datepicker.DatePicker;
 import com.vaadin.flow.component.html.ListItem;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Section;
@@ -33,6 +34,7 @@ import org.chestlens.accounts.AccountService;
 import org.chestlens.analysis.AnalysisRequest;
 import org.chestlens.analysis.AnalysisResult;
 import org.chestlens.analysis.AnalysisService;
+import org.chestlens.analysis.AnalysisSummary;
 import org.chestlens.analysis.ResultView;
 import org.chestlens.analysis.SimilarCase;
 import org.chestlens.analysis.UploadRefusedException;
@@ -162,8 +164,10 @@ class PatientStudiesTest extends KaribuTest {
         String first = uploadUnfiled("first.png", phantom(5));
         ComboBox<Patient> choice = _get(ComboBox.class, spec -> spec.withId("attach-patient"));
         _setValue(choice, patient);
+        _setValue(_get(DatePicker.class, spec -> spec.withId("attach-study-date")), JANUARY);
         _click(_get(Button.class, spec -> spec.withId("attach-to-patient")));
-        assertThat(text("result-patient")).contains("A study of AT-1");
+        assertThat(text("result-patient")).contains("A study of AT-1", "taken " + TrendChart.DATE.format(JANUARY));
+        assertThat(analysisService.find(first, Optional.of(alice.getId())).orElseThrow().studyDate()).contains(JANUARY);
         assertThat(patientService.studyCount(patient.getId())).isEqualTo(1);
 
         String second = uploadUnfiled("second.png", phantom(9));
@@ -171,7 +175,9 @@ class PatientStudiesTest extends KaribuTest {
         _click(_get(Button.class, spec -> spec.withId("attach-analysis")));
         AttachDialog dialog = _get(AttachDialog.class);
         assertThat(dialog.getElement().getTextRecursively()).contains("second.png").doesNotContain("first.png");
+        _setValue(_get(dialog, DatePicker.class, spec -> spec.withId("attach-study-date")), FEBRUARY);
         _click(_get(dialog, Button.class, spec -> spec.withClasses("cl-attach-button")));
+        assertThat(patientService.studies(patient.getId())).extracting(AnalysisSummary::publicId).containsExactly(second, first);
         assertThat(_find(ListItem.class, spec -> spec.withClasses("cl-timeline-item"))).hasSize(2);
 
         _click(_find(Button.class, spec -> spec.withText("Remove from patient")).get(0));
@@ -223,7 +229,7 @@ class PatientStudiesTest extends KaribuTest {
                 .isInstanceOf(PatientException.class);
         assertThatThrownBy(() -> patientService.analyseStudy(patient.getId(), AnalysisRequest.of(phantom(5), "x.png"), JANUARY, null))
                 .isInstanceOf(UploadRefusedException.class);
-        assertThatThrownBy(() -> patientService.attach(study, patient.getId())).isInstanceOf(PatientException.class);
+        assertThatThrownBy(() -> patientService.attach(study, patient.getId(), Optional.empty())).isInstanceOf(PatientException.class);
         assertThatThrownBy(() -> patientService.detach(study, patient.getId())).isInstanceOf(PatientException.class);
         assertThat(patientService.unattachedAnalyses(10)).isEmpty();
         assertThatThrownBy(() -> patientService.delete(patient.getId())).isInstanceOf(PatientException.class);

@@ -94,9 +94,10 @@ class PatientViewsTest extends KaribuTest {
         UI.getCurrent().navigate(PatientListView.class);
         Grid<PatientOverview> grid = _get(PatientListView.class).grid;
         assertThat(GridKt._size(grid)).isEqualTo(30);
-        assertThat(GridKt._get(grid, 0).patient().getReference()).isEqualTo("A-001");
+        // Most recently active first (here: created last).
+        assertThat(GridKt._get(grid, 0).patient().getReference()).isEqualTo("A-030");
         assertThat(GridKt._fetch(grid, 0, 30)).extracting(o -> o.patient().getReference()).doesNotContain("BOB-SECRET");
-        assertThat(_get(Paragraph.class, spec -> spec.withId("patient-count")).getText()).isEqualTo("30 patients");
+        assertThat(_get(Paragraph.class, spec -> spec.withId("patient-count")).getText()).isEqualTo("30 patients, most recently active first");
 
         _setValue(_get(TextField.class, spec -> spec.withId("patient-search")), "smith");
         assertThat(GridKt._size(grid)).isEqualTo(1);
@@ -119,6 +120,7 @@ class PatientViewsTest extends KaribuTest {
         view.compact(true);
         assertThat(view.grid.getColumnByKey("name").isVisible()).isFalse();
         assertThat(view.grid.getColumnByKey("lastStudy").isVisible()).isTrue();
+        assertThat(view.grid.getColumnByKey("actions").isVisible()).isFalse();
         view.compact(false);
         assertThat(view.grid.getColumnByKey("name").isVisible()).isTrue();
     }
@@ -131,7 +133,8 @@ class PatientViewsTest extends KaribuTest {
         UI.getCurrent().navigate(PatientListView.class);
         Grid<PatientOverview> grid = _get(PatientListView.class).grid;
 
-        _click((Button) _get(GridKt._getCellComponent(grid, 0, "actions"), Button.class,
+        // E-2 was created last, so E-1 is the second row.
+        _click((Button) _get(GridKt._getCellComponent(grid, 1, "actions"), Button.class,
                 spec -> spec.withId("edit-patient-" + patient.getId())));
         PatientEditor editor = _get(PatientEditor.class);
         _setValue(editor.reference, "e-2");
