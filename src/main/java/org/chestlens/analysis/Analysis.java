@@ -243,6 +243,10 @@ class Analysis {
         return studyDate;
     }
 
+    void setStudyDate(LocalDate studyDate) {
+        this.studyDate = studyDate;
+    }
+
     String getNote() {
         return note;
     }

@@ -333,6 +333,24 @@ public class AnalysisService {
                 }).orElse(false)));
     }
 
+    /**
+     * Sets (or with an empty date clears) when the owner's X-ray was taken, e.g. when an analysis made earlier
+     * is filed under a patient. Added for the patients feature.
+     *
+     * @throws InvalidUploadException for a date in the future
+     */
+    public boolean setStudyDate(String publicId, long ownerId, Optional<LocalDate> studyDate) {
+        if (studyDate.map(d -> d.isAfter(LocalDate.now(clock).plusDays(1))).orElse(false)) {
+            throw new InvalidUploadException(UploadProblem.INVALID_DETAILS, "The study date is in the future.");
+        }
+        return Boolean.TRUE.equals(transaction.execute(s -> analyses.findByPublicId(publicId)
+                .filter(a -> Long.valueOf(ownerId).equals(a.getOwnerId()))
+                .map(a -> {
+                    a.setStudyDate(studyDate.orElse(null));
+                    return true;
+                }).orElse(false)));
+    }
+
     /** Makes an anonymous analysis the signed-in account's own (it then no longer expires). */
     public boolean claim(String publicId, long ownerId) {
         Instant now = clock.instant();

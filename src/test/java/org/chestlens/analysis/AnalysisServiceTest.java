@@ -216,26 +216,29 @@ class AnalysisServiceTest {
     @Test
     void historyPatientsAndDeletion() {
         long carol = account("carol");
-        AnalysisResult first = service.analyse(AnalysisRequest.of(PHANTOM, "1.png").withOwner(carol).withPatient(42)
+        // analysis.patient_id references patient (V11, patients feature): a real patient row.
+        long patient = jdbc.queryForObject("insert into patient (owner_id, reference) values (?, 'P-42') returning id",
+                Long.class, carol);
+        AnalysisResult first = service.analyse(AnalysisRequest.of(PHANTOM, "1.png").withOwner(carol).withPatient(patient)
                 .withStudyDate(LocalDate.of(2024, 1, 1)));
-        AnalysisResult second = service.analyse(AnalysisRequest.of(PHANTOM, "2.png").withOwner(carol).withPatient(42)
+        AnalysisResult second = service.analyse(AnalysisRequest.of(PHANTOM, "2.png").withOwner(carol).withPatient(patient)
                 .withStudyDate(LocalDate.of(2025, 1, 1)));
         AnalysisResult loose = service.analyse(AnalysisRequest.of(PHANTOM, "3.png").withOwner(carol));
 
         assertThat(service.listForOwner(carol, PageRequest.of(0, 2))).extracting(AnalysisSummary::publicId)
                 .containsExactly(loose.publicId(), second.publicId());
         assertThat(service.listForOwner(carol, PageRequest.of(0, 2)).getTotalElements()).isEqualTo(3);
-        assertThat(service.listForPatient(carol, 42)).extracting(AnalysisSummary::publicId)
+        assertThat(service.listForPatient(carol, patient)).extracting(AnalysisSummary::publicId)
                 .containsExactly(second.publicId(), first.publicId());
-        AnalysisSummary summary = service.listForPatient(carol, 42).get(0);
+        AnalysisSummary summary = service.listForPatient(carol, patient).get(0);
         assertThat(summary.probabilities()).containsOnlyKeys("no_finding", "pneumonia", "covid_19", "effusion");
-        assertThat(service.countForPatient(carol, 42)).isEqualTo(2);
+        assertThat(service.countForPatient(carol, patient)).isEqualTo(2);
 
-        assertThat(service.attachToPatient(loose.publicId(), carol, Optional.of(42L))).isTrue();
-        assertThat(service.countForPatient(carol, 42)).isEqualTo(3);
+        assertThat(service.attachToPatient(loose.publicId(), carol, Optional.of(patient))).isTrue();
+        assertThat(service.countForPatient(carol, patient)).isEqualTo(3);
         assertThat(service.attachToPatient(loose.publicId(), carol, Optional.empty())).isTrue();
-        assertThat(service.countForPatient(carol, 42)).isEqualTo(2);
-        assertThat(service.deleteAllForPatient(carol, 42)).isEqualTo(2);
+        assertThat(service.countForPatient(carol, patient)).isEqualTo(2);
+        assertThat(service.deleteAllForPatient(carol, patient)).isEqualTo(2);
         assertThat(service.listForOwner(carol, PageRequest.of(0, 10))).extracting(AnalysisSummary::publicId)
                 .containsExactly(loose.publicId());
     }

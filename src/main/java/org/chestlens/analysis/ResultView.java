@@ -1,0 +1,383 @@
+package org.chestlens.analysis;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.AttachmentType;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Section;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.Icon;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.HasDynamicTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouteParameters;
+import com.vaadin.flow.router.RouterLink;
+import com.vaadin.flow.server.auth.AnonymousAllowed;
+import com.vaadin.flow.server.streams.DownloadHandler;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.List;
+import java.util.Optional;
+import org.chestlens.security.CurrentUser;
+import org.chestlens.ui.MainLayout;
+import org.chestlens.ui.XrayViewer;
+
+/**
+ * The result of one analysis at its unguessable address: the X-ray with heatmaps, the findings,
+ * how unusual the image is, similar cases, the model, and what the owner can do next. Anyone with
+ * the link may open an anonymous analysis until it expires; an owned one opens only for its owner.
+ */
+@Route(value = "analysis/:" + ResultView.PUBLIC_ID, layout = MainLayout.class)
+@AnonymousAllowed
+public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTitle {
+
+    static final String PUBLIC_ID = "publicId";
+    static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT)
+            .withZone(ZoneId.systemDefault());
+    static final DateTimeFormatter DATE = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM);
+
+    final XrayViewer viewer = new XrayViewer();
+    final Select<Finding> heatmapFinding = new Select<>();
+    final Select<XrayViewer.WindowPreset> windowPreset = new Select<>();
+
+    private final AnalysisService analysisService;
+    private final AnalysisReport report;
+    private final CurrentUser currentUser;
+    private final List<ResultContribution> contributions;
+
+    private AnalysisResult result;
+    private Optional<Long> requester = Optional.empty();
+    // Read by the PDF download, which may run outside the UI lock.
+    private volatile String selectedFinding;
+    private volatile double opacity = 0.7;
+    private volatile boolean overlayVisible = true;
+
+    public ResultView(AnalysisService analysisService, AnalysisReport report, CurrentUser currentUser,
+                      List<ResultContribution> contributions) {
+        this.analysisService = analysisService;
+        this.report = report;
+        this.currentUser = currentUser;
+        this.contributions = contributions;
+        addClassName("cl-result");
+    }
+
+    public static RouteParameters parameters(String publicId) {
+        return new RouteParameters(PUBLIC_ID, publicId);
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        requester = currentUser.accountId();
+        String publicId = event.getRouteParameters().get(PUBLIC_ID).orElse("");
+        result = analysisService.find(publicId, requester).orElse(null);
+        render();
+    }
+
+    @Override
+    public String getPageTitle() {
+        if (result == null) {
+            return "Result not found | ChestLens";
+        }
+        return (result.completed() ? "X-ray result" : "Cannot analyse this image") + " | ChestLens";
+    }
+
+    /** Builds the page from {@link #result}; also after a contribution changed the analysis. */
+    private void render() {
+        removeAll();
+        if (result == null) {
+            add(new H1("Result not found"));
+            Paragraph text = new Paragraph("This result does not exist, has been deleted or has expired, or it belongs "
+                    + "to another account. Results of analyses made while signed in open only for their owner.");
+            text.setId("result-not-found");
+            add(text, new RouterLink("Analyse an X-ray", UploadView.class));
+            return;
+        }
+        boolean owner = result.ownerId().isPresent() && result.ownerId().equals(requester);
+        Optional<String> patientLabel = owner ? patientLabel() : Optional.empty();
+
+        H1 title = new H1(result.completed() ? "X-ray analysis" : "ChestLens cannot analyse this image");
+        title.setId("result-title");
+        add(title, meta(patientLabel), actions(owner, patientLabel), retentionNotice());
+
+        if (result.rejection().isPresent()) {
+            add(rejection(result.rejection().get()));
+        }
+
+        Div imageColumn = new Div(imageControls(), viewer);
+        imageColumn.addClassName("cl-result-image");
+        configureViewer();
+        Div detailsColumn = new Div();
+        detailsColumn.addClassName("cl-result-details");
+        if (result.completed()) {
+            Section findings = new Section(new H2("Findings"));
+            findings.addClassName("cl-card");
+            findings.addClassName("cl-table-scroll");
+            findings.setId("findings-section");
+            if (result.findings().isEmpty()) {
+                findings.add(new Paragraph("The models report no findings for this image."));
+            } else {
+                findings.add(FindingsTable.of(result.findings()), positivesSummary(), FindingsTable.members(result.findings()));
+            }
+            detailsColumn.add(findings);
+        }
+        // For an image the gate refused, "how unusual compared with normal X-rays" would only add a misleading number.
+        if (result.completed()) {
+            detailsColumn.add(AnomalyPanel.of(result.anomaly(),
+                    Optional.of(AnalysisImages.anomalyMap(analysisService, result.publicId(), requester))));
+        }
+        Div columns = result.completed() ? new Div(imageColumn, detailsColumn) : new Div(imageColumn);
+        columns.addClassName(result.completed() ? "cl-result-grid" : "cl-result-single");
+        add(columns);
+
+        if (result.completed()) {
+            add(SimilarCasesPanel.of(analysisService, analysisService.similarCases(result.publicId(), requester, 6), requester));
+        }
+        if (owner) {
+            for (ResultContribution contribution : contributions) {
+                contribution.sections(result, this::reload).forEach(this::add);
+            }
+        }
+        add(modelSection());
+    }
+
+    private void reload() {
+        result = analysisService.find(result.publicId(), requester).orElse(null);
+        render();
+    }
+
+    private Optional<String> patientLabel() {
+        return contributions.stream().map(c -> c.patientLabel(result)).flatMap(Optional::stream).findFirst();
+    }
+
+    private Component meta(Optional<String> patientLabel) {
+        Div meta = new Div();
+        meta.setId("result-meta");
+        meta.addClassName("cl-meta");
+        patientLabel.ifPresent(label -> meta.add(metaItem("Patient", label)));
+        result.studyDate().ifPresent(date -> meta.add(metaItem("Study date", DATE.format(date))));
+        meta.add(metaItem("Analysed", DATE_TIME.format(result.createdAt())));
+        ImageInfo image = result.image();
+        meta.add(metaItem("Image", image.format() + ", " + image.width() + " \u00d7 " + image.height() + " px"
+                + (result.fileName().isBlank() ? "" : ", " + result.fileName())));
+        result.note().ifPresent(note -> meta.add(metaItem("Note", note)));
+        return meta;
+    }
+
+    private static Span metaItem(String label, String value) {
+        Span term = new Span(label + ": ");
+        term.addClassName("cl-meta-label");
+        Span item = new Span(term, new Span(value));
+        item.addClassName("cl-meta-item");
+        return item;
+    }
+
+    private Component actions(boolean owner, Optional<String> patientLabel) {
+        Button copy = new Button("Copy link", new Icon(VaadinIcon.LINK), e -> copyLink());
+        copy.setId("copy-link");
+
+        DownloadHandler pdf = event -> {
+            Optional<byte[]> bytes = report.pdf(result.publicId(), requester, new AnalysisReport.Options(patientLabel,
+                    overlayVisible ? Optional.ofNullable(selectedFinding) : Optional.empty(), opacity));
+            if (bytes.isEmpty()) {
+                event.getResponse().setStatus(404);
+                return;
+            }
+            event.setFileName(AnalysisReport.fileName(result));
+            event.setContentType("application/pdf");
+            event.setContentLength(bytes.get().length);
+            event.getOutputStream().write(bytes.get());
+        };
+        Anchor download = new Anchor(pdf, AttachmentType.DOWNLOAD, "");
+        download.add(new Icon(VaadinIcon.DOWNLOAD_ALT), new Span("Download report (PDF)"));
+        download.setId("download-report");
+        download.addClassName("cl-button-link");
+
+        Button another = new Button("Analyse another X-ray", new Icon(VaadinIcon.UPLOAD),
+                e -> getUI().ifPresent(ui -> ui.navigate(UploadView.class)));
+        another.setId("analyse-another");
+        another.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+
+        Div actions = new Div(copy, download, another);
+        actions.addClassName("cl-actions");
+        actions.setId("result-actions");
+        if (owner || result.ownerId().isEmpty()) {
+            Button delete = new Button("Delete", new Icon(VaadinIcon.TRASH), e -> confirmDelete());
+            delete.setId("delete-analysis");
+            delete.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ERROR);
+            actions.add(delete);
+        }
+        return actions;
+    }
+
+    private void copyLink() {
+        getElement().executeJs("""
+                if (!navigator.clipboard) { return false; }
+                return navigator.clipboard.writeText(window.location.href).then(() => true, () => false);""").then(Boolean.class, copied -> {
+            if (Boolean.TRUE.equals(copied)) {
+                Notification.show("Link copied. Anyone with it can open this result"
+                                + (result.ownerId().isPresent() ? " after signing in as you." : " until it expires."),
+                        5000, Notification.Position.BOTTOM_START).addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+            } else {
+                showLinkForManualCopy();
+            }
+        });
+    }
+
+    /** Browsers refuse the clipboard outside HTTPS or without permission: then the link is shown, selected. */
+    private void showLinkForManualCopy() {
+        TextField link = new TextField("Link to this result");
+        link.setId("result-link");
+        link.setReadOnly(true);
+        link.setWidthFull();
+        getUI().ifPresent(ui -> ui.getPage().fetchCurrentURL(url -> link.setValue(url.toString())));
+        ConfirmDialog dialog = new ConfirmDialog();
+        dialog.setHeader("Copy this link");
+        dialog.add(new Paragraph("Your browser did not allow copying. Select the link and copy it yourself."), link);
+        dialog.setConfirmText("Close");
+        dialog.open();
+        link.getElement().executeJs("setTimeout(() => { this.inputElement.select(); }, 50)");
+    }
+
+    private void confirmDelete() {
+        ConfirmDialog dialog = new ConfirmDialog();
+        dialog.setId("confirm-delete-analysis");
+        dialog.setHeader("Delete this analysis?");
+        dialog.setText("The image, heatmaps and result are deleted now, for good. The link will stop working.");
+        dialog.setCancelable(true);
+        dialog.setConfirmText("Delete analysis");
+        dialog.setConfirmButtonTheme("error primary");
+        dialog.addConfirmListener(e -> {
+            analysisService.delete(result.publicId(), requester);
+            Notification.show("Analysis deleted.", 4000, Notification.Position.BOTTOM_START)
+                    .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+            getUI().ifPresent(ui -> ui.navigate(UploadView.class));
+        });
+        dialog.open();
+    }
+
+    private Component retentionNotice() {
+        Paragraph notice = new Paragraph(result.expiresAt()
+                .map(expires -> "Kept until " + DATE_TIME.format(expires) + ", then the image and result are deleted. "
+                        + "Anyone with the link can open it until then.")
+                .orElse("Kept in your account until you delete it. Only you can open this link."));
+        notice.setId("retention-notice");
+        notice.addClassName("cl-muted");
+        notice.addClassName("cl-retention");
+        return notice;
+    }
+
+    private Component rejection(Rejection rejection) {
+        Paragraph reason = new Paragraph(rejection.reason());
+        reason.setId("rejection-reason");
+        Paragraph suggestion = new Paragraph("What to upload instead: " + rejection.suggestion());
+        suggestion.setId("rejection-suggestion");
+        Button again = new Button("Upload another image", new Icon(VaadinIcon.UPLOAD),
+                e -> getUI().ifPresent(ui -> ui.navigate(UploadView.class)));
+        again.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        Section section = new Section(new H2("Why there is no result"), reason, suggestion,
+                new Paragraph("No findings are shown, because the models' answers for such an image would not be reliable."),
+                again);
+        section.setId("rejection");
+        section.addClassName("cl-rejection");
+        return section;
+    }
+
+    private Component imageControls() {
+        Div controls = new Div();
+        controls.addClassName("cl-image-controls");
+        List<Finding> withHeatmap = result.findings().stream()
+                .filter(f -> result.heatmapFindings().contains(f.code())).toList();
+        if (!withHeatmap.isEmpty()) {
+            heatmapFinding.setId("heatmap-finding");
+            heatmapFinding.setLabel("Heatmap for");
+            heatmapFinding.setItems(withHeatmap);
+            heatmapFinding.setItemLabelGenerator(f -> f.label() + " (" + FindingsTable.percent(f.probability())
+                    + ", " + (f.positive() ? "positive" : "negative") + ")");
+            heatmapFinding.setValue(withHeatmap.get(0));
+            heatmapFinding.addValueChangeListener(e -> {
+                if (e.getValue() != null) {
+                    showHeatmap(e.getValue());
+                }
+            });
+            controls.add(heatmapFinding);
+        }
+        if ("DICOM".equalsIgnoreCase(result.image().format())) {
+            windowPreset.setId("window-preset");
+            windowPreset.setLabel("Window");
+            windowPreset.setItems(XrayViewer.WindowPreset.values());
+            windowPreset.setItemLabelGenerator(XrayViewer.WindowPreset::label);
+            windowPreset.setValue(XrayViewer.WindowPreset.DEFAULT);
+            windowPreset.setHelperText("Applied to the X-ray only, not to the heatmap.");
+            windowPreset.addValueChangeListener(e -> viewer.setWindowPreset(
+                    e.getValue() == null ? XrayViewer.WindowPreset.DEFAULT : e.getValue()));
+            controls.add(windowPreset);
+        }
+        return controls;
+    }
+
+    private void configureViewer() {
+        viewer.setId("xray-viewer");
+        viewer.setImage(AnalysisImages.image(analysisService, result.publicId(), requester), "Chest X-ray"
+                + (result.fileName().isBlank() ? "" : " " + result.fileName()));
+        viewer.addSettingsChangeListener(e -> {
+            opacity = e.opacity();
+            overlayVisible = e.overlayVisible();
+        });
+        viewer.setOpacity(opacity);
+        viewer.setOverlayVisible(overlayVisible);
+        if (heatmapFinding.getValue() != null && result.completed()) {
+            showHeatmap(heatmapFinding.getValue());
+        } else {
+            selectedFinding = null;
+            viewer.setOverlay(Optional.empty(), "");
+        }
+    }
+
+    private void showHeatmap(Finding finding) {
+        selectedFinding = finding.code();
+        viewer.setOverlay(Optional.of(AnalysisImages.heatmap(analysisService, result.publicId(), requester, finding.code())),
+                "for " + finding.label());
+    }
+
+    String selectedHeatmapFinding() {
+        return selectedFinding;
+    }
+
+    private Component positivesSummary() {
+        List<Finding> positives = result.positiveFindings();
+        Paragraph summary = new Paragraph(positives.isEmpty()
+                ? "No finding reaches its threshold."
+                : (positives.size() == 1 ? "1 finding reaches" : positives.size() + " findings reach") + " its threshold: "
+                  + String.join(", ", positives.stream().map(Finding::label).toList()) + ".");
+        summary.setId("positives-summary");
+        summary.addClassName("cl-summary");
+        return summary;
+    }
+
+    private Component modelSection() {
+        ModelInfo model = result.model();
+        Paragraph modelLine = new Paragraph("Model: " + model.name() + " " + model.version()
+                + String.format(java.util.Locale.ROOT, " \u00b7 analysed in %.0f ms", result.timings().totalMillis()));
+        modelLine.setId("model-info");
+        Paragraph disclaimer = new Paragraph(model.disclaimer() == null || model.disclaimer().isBlank()
+                ? MainLayout.DISCLAIMER : model.disclaimer());
+        disclaimer.setId("result-disclaimer");
+        disclaimer.addClassName("cl-disclaimer");
+        Section section = new Section(disclaimer, modelLine);
+        section.addClassName("cl-model");
+        return section;
+    }
+}

@@ -1,0 +1,17 @@
+package org.chestlens.patients;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.List;
+import java.util.Optional;
+
+/** One row of the patient list: the patient, the date of their latest study and what it found. */
+public record PatientOverview(Patient patient, Optional<LocalDate> lastStudyDate, List<String> latestPositiveFindings) {
+
+    static final DateTimeFormatter DATE = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM);
+
+    String lastStudyText() {
+        return lastStudyDate.map(DATE::format).orElse("No studies yet");
+    }
+}

@@ -1,0 +1,208 @@
+package org.chestlens.analysis;
+
+import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._setValue;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.github.mvysny.kaributesting.v10.UploadKt;
+import com.github.mvysny.kaributesting.v10.pro.ConfirmDialogKt;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.NativeTable;
+import com.vaadin.flow.component.html.NativeTableRow;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Section;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.chestlens.KaribuTest;
+import org.chestlens.accounts.Account;
+import org.chestlens.accounts.AccountService;
+import org.chestlens.accounts.ProfileView;
+import org.chestlens.imaging.TestImages;
+import org.chestlens.ui.XrayViewer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** The upload and result pages with the real pipeline (tiny test models, real PostgreSQL). */
+class AnalysisViewsTest extends KaribuTest {
+
+    static final byte[] PHANTOM = TestImages.png(TestImages.phantomChest(300, 260, 5));
+
+    @Autowired
+    AnalysisService analysisService;
+    @Autowired
+    AnalysisReport report;
+    @Autowired
+    AccountService accountService;
+
+    @Test
+    void anonymousUploadOpensTheResultWithFindingsHeatmapAnomalyAndModel() {
+        ResultView view = upload("phantom.png", PHANTOM);
+        AnalysisResult result = analysisService.find(publicIdOf(view), Optional.empty()).orElseThrow();
+        assertThat(_get(H1.class, spec -> spec.withId("result-title")).getText()).isEqualTo("X-ray analysis");
+
+        // Reported findings only, most probable first, each with percentage, threshold and a worded badge.
+        List<NativeTableRow> rows = _get(NativeTable.class, spec -> spec.withId("findings")).getBody().getRows();
+        assertThat(rows).hasSize(result.findings().size()).hasSize(4);
+        for (int i = 0; i < rows.size(); i++) {
+            Finding finding = result.findings().get(i);
+            String text = rows.get(i).getElement().getTextRecursively();
+            assertThat(text).startsWith(finding.label())
+                    .contains(FindingsTable.percent(finding.probability()), FindingsTable.percent(finding.threshold()))
+                    .contains(finding.positive() ? "Positive" : "Negative");
+        }
+        assertThat(UI.getCurrent().getElement().getTextRecursively()).doesNotContain("Cardiomegaly");
+
+        assertThat(text("retention-notice")).startsWith("Kept until").contains("Anyone with the link");
+        assertThat(text("model-info")).contains("chestlens-test");
+        assertThat(text("result-disclaimer")).isNotBlank();
+        assertThat(text("anomaly-headline")).matches("More unusual than \\d+% of normal X-rays");
+        _get(Section.class, spec -> spec.withId("similar-cases"));
+        assertThat(_find(Section.class, spec -> spec.withId("feedback"))).isEmpty();
+        assertThat(view.windowPreset.isAttached()).as("window presets only for DICOM").isFalse();
+
+        // The heatmap of the most probable finding first; choosing another finding swaps the overlay.
+        assertThat(view.heatmapFinding.getValue()).isEqualTo(result.findings().get(0));
+        String firstOverlay = view.viewer.getElement().getAttribute("overlay");
+        assertThat(firstOverlay).isNotBlank();
+        _setValue(view.heatmapFinding, result.findings().get(2));
+        assertThat(view.selectedHeatmapFinding()).isEqualTo(result.findings().get(2).code());
+        assertThat(view.viewer.getElement().getAttribute("overlay")).isNotEqualTo(firstOverlay);
+    }
+
+    @Test
+    void refusedUploadsAreExplainedBesideTheDropZone() {
+        UI.getCurrent().navigate(UploadView.class);
+        UploadView view = _get(UploadView.class);
+        UploadKt._upload(view.upload.upload, "notes.txt", "text/plain", "hello".getBytes(StandardCharsets.UTF_8));
+        MockVaadin.clientRoundtrip();
+        _get(UploadView.class);
+        assertThat(view.upload.getErrorText()).contains("PNG, JPEG or DICOM");
+    }
+
+    @Test
+    void rejectedImageExplainsWhyAndWhatToUploadInstead() {
+        ResultView view = upload("holiday.png", TestImages.png(TestImages.colourPattern(300, 260)));
+        assertThat(_get(H1.class, spec -> spec.withId("result-title")).getText()).isEqualTo("ChestLens cannot analyse this image");
+        assertThat(text("rejection-reason")).contains("colour image");
+        assertThat(text("rejection-suggestion")).startsWith("What to upload instead:").contains("greyscale");
+        assertThat(_find(NativeTable.class, spec -> spec.withId("findings"))).isEmpty();
+        assertThat(_find(Section.class, spec -> spec.withId("similar-cases"))).isEmpty();
+        assertThat(view.viewer.getElement().hasAttribute("overlay")).isFalse();
+    }
+
+    @Test
+    void dicomResultsOfferWindowPresetsAndKeepNoIdentifyingTags() {
+        ResultView view = upload("chest.dcm", TestDicom.of(TestImages.phantomChest(300, 260, 7)));
+        assertThat(text("result-meta")).contains("DICOM");
+        assertThat(view.windowPreset.isAttached()).isTrue();
+        _setValue(view.windowPreset, XrayViewer.WindowPreset.LUNGS);
+        assertThat(view.viewer.getWindowPreset()).isEqualTo(XrayViewer.WindowPreset.LUNGS);
+        byte[] stored = analysisService.image(publicIdOf(view), Optional.empty()).orElseThrow().bytes();
+        assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain("Doe^Jane", "SECRET-ID-1234");
+    }
+
+    @Test
+    void pdfReportHasTheFindingsThresholdsHeatmapAnomalyModelAndDisclaimer() throws IOException {
+        ResultView view = upload("phantom.png", PHANTOM);
+        AnalysisResult result = analysisService.find(publicIdOf(view), Optional.empty()).orElseThrow();
+        Finding chosen = result.findings().get(1);
+        byte[] pdf = report.pdf(result.publicId(), Optional.empty(),
+                new AnalysisReport.Options(Optional.of("P-0042"), Optional.of(chosen.code()), 0.7)).orElseThrow();
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            String text = new PDFTextStripper().getText(document);
+            assertThat(text).contains("ChestLens analysis report", "P-0042", "Heatmap: " + chosen.label() + " at 70% opacity",
+                    "Probability", "Threshold", "More unusual than", "chestlens-test " + result.model().version(),
+                    result.model().disclaimer());
+            for (Finding f : result.findings()) {
+                assertThat(text).contains(f.label(), FindingsTable.percent(f.threshold()));
+            }
+            assertThat(text).doesNotContain(result.publicId());
+            assertThat(document.getPage(0).getResources().getXObjectNames()).isNotEmpty();
+        }
+        assertThat(report.pdf("no-such-analysis", Optional.empty(), new AnalysisReport.Options(Optional.empty(),
+                Optional.empty(), 0.5))).isEmpty();
+    }
+
+    @Test
+    void anAnalysisMadeWhileSignedInOpensOnlyForItsOwner() {
+        Account alice = register("alice");
+        Account bob = register("bob");
+        signInAs(alice);
+        ResultView view = upload("mine.png", PHANTOM);
+        String publicId = publicIdOf(view);
+        assertThat(text("retention-notice")).startsWith("Kept in your account");
+        _get(Section.class, spec -> spec.withId("feedback"));
+        _get(Section.class, spec -> spec.withId("result-patient"));
+
+        UI.getCurrent().navigate(ProfileView.class);
+        assertThat(_get(Section.class, spec -> spec.withId("recent-analyses")).getElement().getTextRecursively())
+                .contains("mine.png");
+
+        signInAs(bob);
+        UI.getCurrent().navigate("analysis/" + publicId);
+        _get(Paragraph.class, spec -> spec.withId("result-not-found"));
+        assertThat(UI.getCurrent().getElement().getTextRecursively()).doesNotContain("mine.png");
+        UI.getCurrent().navigate(ProfileView.class);
+        assertThat(_get(Section.class, spec -> spec.withId("recent-analyses")).getElement().getTextRecursively())
+                .doesNotContain("mine.png");
+
+        signOut();
+        UI.getCurrent().navigate("analysis/" + publicId);
+        _get(Paragraph.class, spec -> spec.withId("result-not-found"));
+    }
+
+    @Test
+    void theLinkHolderCanDeleteAnAnonymousAnalysis() {
+        ResultView view = upload("phantom.png", PHANTOM);
+        String publicId = publicIdOf(view);
+        _click(_get(Button.class, spec -> spec.withId("delete-analysis")));
+        ConfirmDialogKt._fireConfirm(_get(ConfirmDialog.class));
+        _get(UploadView.class);
+        assertThat(analysisService.find(publicId, Optional.empty())).isEmpty();
+        UI.getCurrent().navigate("analysis/" + publicId);
+        _get(Paragraph.class, spec -> spec.withId("result-not-found"));
+    }
+
+    @Test
+    void unknownLinksSayNotFound() {
+        UI.getCurrent().navigate("analysis/" + "A".repeat(22));
+        assertThat(text("result-not-found")).contains("does not exist");
+    }
+
+    private ResultView upload(String fileName, byte[] bytes) {
+        UI.getCurrent().navigate(UploadView.class);
+        UploadView page = _get(UploadView.class);
+        UploadKt._upload(page.upload.upload, fileName, "application/octet-stream", bytes);
+        MockVaadin.clientRoundtrip();
+        return _get(ResultView.class);
+    }
+
+    static String publicIdOf(ResultView view) {
+        String path = UI.getCurrent().getInternals().getActiveViewLocation().getPath();
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    private static String text(String id) {
+        return _get(com.vaadin.flow.component.Component.class, spec -> spec.withId(id)).getElement().getTextRecursively();
+    }
+
+    private Account register(String name) {
+        return accountService.register(name + "-" + UUID.randomUUID() + "@example.org", "Dr " + name, "a long enough passphrase 42");
+    }
+
+    private void signInAs(Account account) {
+        signIn(account.getId(), account.getEmail(), account.getDisplayName(), false);
+    }
+}

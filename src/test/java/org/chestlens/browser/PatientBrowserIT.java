@@ -1,0 +1,232 @@
+package org.chestlens.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.chestlens.TestAccounts;
+import org.chestlens.accounts.AccountService;
+import org.chestlens.imaging.TestImages;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.SearchContext;
+import org.openqa.selenium.WebElement;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The clinician's journey in Chromium: create a patient, upload two studies with dates and notes,
+ * give feedback on one, then the timeline, the trend charts and the side-by-side comparison with
+ * synchronised heatmap settings; at 1440 and 390 px.
+ */
+class PatientBrowserIT extends BrowserTest {
+
+    @Autowired
+    AccountService accountService;
+
+    @Test
+    void createPatientUploadTwoStudiesFeedbackTimelineTrendsAndCompare() throws Exception {
+        String email = TestAccounts.uniqueEmail("clinician");
+        accountService.register(email, "Dr Journey", TestAccounts.PASSWORD);
+        signIn(email);
+
+        open("patients");
+        fullScreenshot("patient-01-empty-list-1440");
+        click("new-patient");
+        type("patient-reference", "P-0042");
+        type("patient-name", "Jane Roe");
+        type("patient-birth-year", "1958");
+        WebElement sex = byId("patient-sex").findElement(By.cssSelector("input"));
+        sex.sendKeys("Female");
+        sex.sendKeys(Keys.ENTER);
+        typeArea("patient-notes", "Smoker, COPD");
+        screenshot("patient-02-new-patient-dialog");
+        click("save-patient");
+        wait.until(d -> d.getCurrentUrl().matches(".*/patients/\\d+$"));
+        waitForVaadin();
+        String patientUrl = driver.getCurrentUrl();
+        assertThat(text("patient-title")).isEqualTo("P-0042 (Jane Roe)");
+
+        uploadStudy("1/5/2026", "baseline, PA erect", 5);
+        assertThat(text("result-meta")).contains("Patient: P-0042 (Jane Roe)", "Study date: Jan 5, 2026", "Note: baseline, PA erect");
+
+        driver.get(patientUrl);
+        waitForVaadin();
+        uploadStudy("2/10/2026", "follow-up after antibiotics", 9);
+        assertThat(text("result-patient")).contains("A study of P-0042 (Jane Roe)");
+
+        // Feedback on the second study: confirm the most probable finding, reject the next.
+        List<WebElement> groups = driver.findElements(By.cssSelector("#feedback vaadin-radio-group"));
+        chooseRadio(groups.get(0), "Confirmed");
+        chooseRadio(groups.get(1), "Rejected");
+        typeArea("feedback-note", "Consolidation confirmed on CT");
+        WebElement save = byId("save-feedback");
+        focus(save);
+        save.sendKeys(Keys.ENTER);
+        waitForVaadin();
+        wait.until(d -> d.findElement(By.id("feedback-status")).getText().contains("1 confirmed, 1 rejected"));
+        fullScreenshot("patient-03-result-with-patient-and-feedback-1440");
+
+        driver.get(patientUrl);
+        waitForVaadin();
+        assertThat(driver.findElements(By.cssSelector(".cl-timeline-item"))).hasSize(2);
+        assertThat(driver.findElements(By.cssSelector(".cl-timeline-item h3")).get(0).getText()).isEqualTo("Feb 10, 2026");
+        wait.until(d -> allImagesLoaded());
+        fullScreenshot("patient-04-timeline-1440");
+
+        tab("Trends");
+        wait.until(d -> d.findElements(By.cssSelector(".cl-trend svg")).size() == 4);
+        assertThat(driver.findElement(By.cssSelector(".cl-trend svg desc")).getAttribute("textContent"))
+                .contains("Jan 5, 2026", "Feb 10, 2026");
+        fullScreenshot("patient-05-trends-1440");
+
+        tab("Compare");
+        WebElement earlier = byId("compare-viewer-earlier");
+        WebElement later = byId("compare-viewer-later");
+        wait.until(d -> overlayLoaded(earlier) && overlayLoaded(later));
+        // Opacity moved on one image moves on both; so does zoom.
+        WebElement slider = part(earlier, "input.opacity");
+        focus(slider);
+        slider.sendKeys(Keys.HOME);
+        for (int i = 0; i < 8; i++) {
+            slider.sendKeys(Keys.ARROW_RIGHT);
+        }
+        waitForVaadin();
+        assertThat(part(later, "img.overlay").getCssValue("opacity")).isEqualTo("0.4");
+        WebElement image = part(later, ".viewport");
+        focus(image);
+        image.sendKeys("+");
+        assertThat(part(earlier, ".zoom-level").getText()).isEqualTo("125%");
+        assertThat(text("compare-changes")).containsPattern("(up|down) \\d+ points|unchanged");
+        fullScreenshot("patient-06-compare-1440");
+
+        // Phone width: the same page, one column.
+        phoneWidth();
+        driver.get(patientUrl);
+        waitForVaadin();
+        wait.until(d -> allImagesLoaded());
+        fullScreenshot("patient-07-timeline-390");
+        assertThat(horizontalOverflow()).as("no sideways scrolling at 390 px").isFalse();
+        tab("Trends");
+        fullScreenshot("patient-08-trends-390");
+        tab("Compare");
+        wait.until(d -> overlayLoaded(byId("compare-viewer-later")));
+        fullScreenshot("patient-09-compare-390");
+        assertThat(horizontalOverflow()).isFalse();
+        open("patients");
+        fullScreenshot("patient-10-list-390");
+        driver.manage().window().setSize(new Dimension(1440, 900));
+        open("patients");
+        assertThat(driver.findElement(By.id("patients")).getText()).contains("P-0042", "Feb 10, 2026");
+        fullScreenshot("patient-11-list-1440");
+    }
+
+    private void signIn(String email) {
+        open("login");
+        wait.until(d -> d.findElement(By.cssSelector("vaadin-login-form input[name='username']"))).sendKeys(email);
+        driver.findElement(By.cssSelector("vaadin-login-form input[name='password']")).sendKeys(TestAccounts.PASSWORD);
+        driver.findElement(By.cssSelector("vaadin-login-form vaadin-button[slot='submit']")).click();
+        wait.until(d -> d.findElements(By.id("current-user-name")).size() == 1);
+        waitForVaadin();
+    }
+
+    /** On the patient page: study date and note, then the file; ends on the result page. */
+    private void uploadStudy(String date, String note, long seed) throws Exception {
+        WebElement section = byId("new-study");
+        if (section.getDomAttribute("opened") == null) {
+            WebElement summary = section.findElement(By.cssSelector("vaadin-details-summary"));
+            focus(summary);
+            summary.click();
+            wait.until(d -> section.getDomAttribute("opened") != null);
+        }
+        WebElement dateInput = byId("study-date").findElement(By.cssSelector("input"));
+        dateInput.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
+        dateInput.sendKeys(date, Keys.ENTER);
+        waitForVaadin();
+        typeArea("study-note", note);
+        waitForVaadin();
+        Path png = Files.createTempFile("study", ".png");
+        Files.write(png, TestImages.png(TestImages.phantomChest(900, 820, seed)));
+        WebElement input = (WebElement) ((JavascriptExecutor) driver).executeScript(
+                "return arguments[0].shadowRoot.querySelector('input[type=file]') || arguments[0].querySelector('input[type=file]');",
+                byId("xray-upload"));
+        input.sendKeys(png.toAbsolutePath().toString());
+        wait.until(d -> d.getCurrentUrl().contains("/analysis/"));
+        waitForVaadin();
+        byId("findings");
+    }
+
+    private void typeArea(String id, String text) {
+        WebElement area = wait.until(d -> {
+            WebElement found = d.findElement(By.cssSelector("#" + id + " textarea"));
+            return found.isDisplayed() && found.isEnabled() ? found : null;
+        });
+        focus(area);
+        area.clear();
+        area.sendKeys(text);
+    }
+
+    private void chooseRadio(WebElement group, String label) {
+        WebElement radio = group.findElements(By.cssSelector("vaadin-radio-button")).stream()
+                .filter(r -> r.getText().trim().equals(label)).findFirst().orElseThrow();
+        focus(radio);
+        radio.findElement(By.cssSelector("label")).click();
+        waitForVaadin();
+        wait.until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript("return arguments[0].checked", radio)));
+    }
+
+    private void tab(String label) {
+        WebElement tab = driver.findElements(By.cssSelector("vaadin-tab")).stream()
+                .filter(t -> t.getText().startsWith(label)).findFirst().orElseThrow();
+        focus(tab);
+        tab.click();
+        waitForVaadin();
+    }
+
+    private void focus(WebElement element) {
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", element);
+    }
+
+    private WebElement part(WebElement viewer, String css) {
+        SearchContext root = viewer.getShadowRoot();
+        return wait.until(d -> root.findElement(By.cssSelector(css)));
+    }
+
+    private boolean overlayLoaded(WebElement viewer) {
+        return Boolean.TRUE.equals(((JavascriptExecutor) driver).executeScript(
+                "const i = arguments[0].shadowRoot && arguments[0].shadowRoot.querySelector('img.overlay');"
+                        + "return !!(i && i.complete && i.naturalWidth > 0);", viewer));
+    }
+
+    private boolean allImagesLoaded() {
+        return Boolean.TRUE.equals(((JavascriptExecutor) driver).executeScript(
+                "return Array.from(document.images).filter(i => i.getAttribute('src')).every(i => i.complete && i.naturalWidth > 0);"));
+    }
+
+    private boolean horizontalOverflow() {
+        return Boolean.TRUE.equals(((JavascriptExecutor) driver).executeScript(
+                "const layout = document.querySelector('vaadin-app-layout');"
+                        + "const content = layout && layout.shadowRoot && layout.shadowRoot.querySelector('[content]');"
+                        + "const page = document.querySelector('.cl-page');"
+                        + "return document.documentElement.scrollWidth > window.innerWidth + 1"
+                        + " || (content && content.scrollWidth > content.clientWidth + 1)"
+                        + " || (page && page.scrollWidth > page.clientWidth + 1);"));
+    }
+
+    /** The whole page, not just the window: the window grows to the content's height for the picture. */
+    private void fullScreenshot(String name) throws Exception {
+        waitForVaadin();
+        ((JavascriptExecutor) driver).executeScript("document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; });"
+                + "window.scrollTo(0, 0);");
+        Dimension size = driver.manage().window().getSize();
+        Number height = (Number) ((JavascriptExecutor) driver).executeScript(
+                "const c = document.querySelector('.cl-content'); return c ? c.scrollHeight + 80 : document.body.scrollHeight;");
+        driver.manage().window().setSize(new Dimension(size.getWidth(), Math.min(6000, Math.max(size.getHeight(), height.intValue()))));
+        Thread.sleep(300);
+        screenshot(name);
+        driver.manage().window().setSize(size);
+    }
+}
