@@ -12,7 +12,7 @@ from members import MEMBERS, load_trained
 from nets import ExportMember
 import cache_data, pipeline, ood, train_vae
 from metrics import auc, delong_ci, youden, sens_spec
-from preprocess import decode_grey8, decode_rgb8, saturation, geometry, to_tensor, grey_std, edge_mean
+from preprocess import decode_grey8, decode_rgb8, saturation, geometry, to_tensor, grey_std, edge_mean, flat_fraction
 
 VERSION = "1.0.0"
 NIH_FINDINGS = FINDINGS[5:]                      # atelectasis .. hernia: adult NIH labels
@@ -21,6 +21,7 @@ REPORT_RULE = ("reported when (1) >= 20 val positives in its evaluation populati
                "of its val AUC there is >= 0.70, and (3) where positives and negatives come from different sources "
                "(source confounding), the AUC within the single source that holds both (see withinSource) is >= 0.70")
 SAT_MAX = 0.04
+OOD_FIT_N = 6000                                # train images (fixed random subset) for the Mahalanobis statistics
 GATE_VAL_TARGET = 0.015
 UNCERTAINTY_MARGIN = 0.02
 REASONS = {
@@ -28,10 +29,15 @@ REASONS = {
                          "Upload a frontal chest X-ray (PA or AP) as PNG, JPEG or DICOM, in greyscale."),
     "input.greyStd": ("The image has too little or too much contrast to be a chest X-ray (blank, flat or binary image).",
                       "Upload the original radiograph, not a blank, cropped or heavily processed image."),
+    "input.flatFraction": ("Large perfectly flat areas: this looks like a drawing, document, screenshot or synthetic image.",
+                           "Upload the original radiograph (PNG, JPEG or DICOM)."),
     "input.edgeMean": ("The image texture does not look like a radiograph (too noisy, too smooth or patterned).",
                        "Upload the original radiograph at full quality."),
     "ood": ("The models do not recognise this as a chest X-ray (too far from the X-rays they were trained on).",
             "Upload a frontal chest X-ray (PA or AP). Lateral views, other body parts, photographs and documents cannot be analysed."),
+    "texture": ("The image's low-level texture and contrast statistics are unlike those of chest X-rays "
+                "(synthetic, flat, noisy, patterned or document-like image).",
+                "Upload the original radiograph (PNG, JPEG or DICOM), not a screenshot, drawing or document."),
     "anomaly": ("This image is far more unusual than the chest X-rays the anomaly model knows.",
                 "Upload a frontal chest X-ray (PA or AP) without overlays, annotations or heavy cropping."),
 }
@@ -82,13 +88,15 @@ def compute_features(G, rgb_sat, members, vae):
     for name, m in members.items():
         o = member_outputs(m, G, MEMBERS[name]["input"])
         outs[name] = o
-        feats[f"member.{name}.ood_distance"] = o[3].astype(np.float64)
+        for sc in pipeline.SCALARS:
+            feats[f"member.{name}.{sc}"] = o[sc].astype(np.float64)
     Xv = pipeline.tensor_batch(G, train_vae.VAE_INPUT)
     rec, mu, lv = pipeline.run_vae(vae, Xv)
     s = pipeline.vae_scores_np(Xv, rec, mu, lv, train_vae.NEG_ELBO_MSE_WEIGHT)
     feats.update({"anomaly." + k: v for k, v in s.items()})
     feats["input.greyStd"] = np.array([grey_std(x, train_vae.VAE_INPUT) for x in Xv])
     feats["input.edgeMean"] = np.array([edge_mean(x, train_vae.VAE_INPUT) for x in Xv])
+    feats["input.flatFraction"] = np.array([flat_fraction(x, train_vae.VAE_INPUT) for x in Xv])
     return feats, outs
 
 
@@ -102,19 +110,24 @@ def load_images(items):
     return np.stack(G), np.array(S), names
 
 
+GATE_FEATURES = [  # (feature, sides) in rule order; the first rule that fires gives the reason
+    ("input.greyStd", "both"), ("input.flatFraction", "max"), ("input.edgeMean", "both")] + \
+    [("member.{n}.ood_texture", "max"), ("member.{n}.ood_distance", "max")] + \
+    [("anomaly.mse", "both"), ("anomaly.kl", "both")]
+
+
 def gate_rules(feats_val, q, member_names):
-    """One-class bounds at quantile q of val X-rays (upper) / 1-q (lower)."""
+    """One-class bounds at quantile q (upper) / 1-q (lower) of the val X-rays, saturation fixed."""
     rules = [{"feature": "input.saturation", "max": SAT_MAX}]
-    for f, kind in (("input.greyStd", "both"), ("input.edgeMean", "both")):
-        r = {"feature": f}
-        v = feats_val[f]
-        r["min"] = float(np.quantile(v, 1 - q)); r["max"] = float(np.quantile(v, q))
-        rules.append(r)
-    for n in member_names:
-        f = f"member.{n}.ood_distance"
-        rules.append({"feature": f, "max": float(np.quantile(feats_val[f], q))})
-    for f in ("anomaly.mse", "anomaly.kl"):
-        rules.append({"feature": f, "max": float(np.quantile(feats_val[f], q))})
+    for f, sides in GATE_FEATURES:
+        for ff in ([f.format(n=n) for n in member_names] if "{n}" in f else [f]):
+            v = feats_val[ff]
+            r = {"feature": ff}
+            if sides in ("both", "min"):
+                r["min"] = float(np.quantile(v, 1 - q))
+            if sides in ("both", "max"):
+                r["max"] = float(np.quantile(v, q))
+            rules.append(r)
     return rules
 
 
@@ -137,7 +150,7 @@ def with_reasons(rules):
     out = []
     for r in rules:
         key = r["feature"]
-        k = "ood" if key.endswith("ood_distance") else ("anomaly" if key.startswith("anomaly.") else key)
+        k = "ood" if key.endswith("ood_distance") else "texture" if key.endswith("ood_texture") else ("anomaly" if key.startswith("anomaly.") else key)
         rr = dict(r); rr["reason"], rr["suggestion"] = REASONS[k]
         out.append(rr)
     return out
@@ -159,18 +172,21 @@ def main():
     members = {}
     for n in names:
         clf = load_trained(n)
-        tmp = ExportMember(clf, np.zeros(clf.fc.in_features, np.float32), np.eye(clf.fc.in_features, dtype=np.float32)).eval()
-        emb = member_outputs(tmp, d["X"][tr], MEMBERS[n]["input"])[2].astype(np.float64)
-        mu, W = fit_ood(emb)
-        st = {"mu": torch.from_numpy(mu).half(), "whiten": torch.from_numpy(W).half()}
+        sub = np.sort(np.random.default_rng(5).choice(tr, min(len(tr), OOD_FIT_N), replace=False))
+        both = pipeline.low_stats_batch(clf, pipeline.tensor_batch(d["X"][sub], MEMBERS[n]["input"])).astype(np.float64)
+        D = clf.fc.in_features
+        mu, W = fit_ood(both[:, :D])
+        mu_l, W_l = fit_ood(both[:, D:])
+        st = {"mu": torch.from_numpy(mu).half(), "whiten": torch.from_numpy(W).half(),
+              "mu_low": torch.from_numpy(mu_l).half(), "whiten_low": torch.from_numpy(W_l).half()}
         torch.save(st, pipeline.ood_path(n))
         members[n] = pipeline.load_export_member(n)
-        log("ood stats", n, emb.shape)
+        log("ood stats", n, both.shape)
     vae = pipeline.load_vae()
     # ---- 2. val outputs + gate features of val X-rays
     sat_val = np.array([saturation(decode_rgb8(os.path.join(a.data, p))) for p in d["path"][va]])
     feats_val, outs_val = compute_features(d["X"][va], sat_val, members, vae)
-    P = {n: outs_val[n][0] for n in names}
+    P = {n: outs_val[n]["probabilities"] for n in names}
     mf = {n: FINDINGS for n in names}
     # ---- 3. ensemble weights per finding
     weights = {n: {} for n in names}
@@ -241,7 +257,15 @@ def main():
             best = (q, rules, rate); break
     q, rules, rate = best
     rules = with_reasons(rules)
-    gate_report = {"quantile": float(q), "valRejectRate": float(rate), "valCount": len(va)}
+    # honest estimate: bounds from one half of val (same q), rate on the other half
+    halves = np.random.default_rng(9).permutation(len(va)) % 2
+    cross = []
+    for h in (0, 1):
+        fa = {k: v[halves == h] for k, v in feats_val.items()}
+        fb = {k: v[halves != h] for k, v in feats_val.items()}
+        cross.append(float(reject_mask(fb, gate_rules(fa, q, names))[0].mean()))
+    gate_report = {"quantile": float(q), "valRejectRate": float(rate), "valCount": len(va),
+                   "twoFoldValRejectRate": float(np.mean(cross))}
     for key, (fe, nm) in sets.items():
         rej, first = reject_mask(fe, rules)
         gate_report[key] = {"count": len(nm), "rejected": int(rej.sum()),
@@ -261,7 +285,8 @@ def main():
                   f"of the {len(va)} val X-rays, q the smallest value keeping the union below {GATE_VAL_TARGET:.1%}; "
                   f"input.saturation bounded by a fixed {SAT_MAX} (all val X-rays are grey: 0). Mahalanobis statistics "
                   "of each member's embedding fitted on the train split.",
-        "valRejectRate": float(rej_all.mean()), "valRejectRateRulesOnly": float(rate), "uncertaintyRejectRate": float(unc.mean()),
+        "quantile": float(q), "valRejectRate": float(rej_all.mean()), "valRejectRateRulesOnly": float(rate),
+        "twoFoldValRejectRate": gate_report["twoFoldValRejectRate"], "uncertaintyRejectRate": float(unc.mean()),
         **{k: {kk: vv for kk, vv in v.items()} for k, v in gate_report.items() if isinstance(v, dict)}}
     # ---- 7. ONNX export
     sizes = {}
@@ -271,9 +296,8 @@ def main():
         path = os.path.join(MODELS, "members", MEMBERS[n]["file"] + ".onnx")
         x = torch.zeros(1, 1, 128, 128)
         torch.onnx.export(members[n], x, path, opset_version=14, input_names=["image"],
-                          output_names=["probabilities", "cam", "embedding", "ood_distance"],
-                          dynamic_axes={"image": {0: "N"}, "probabilities": {0: "N"}, "cam": {0: "N"},
-                                        "embedding": {0: "N"}, "ood_distance": {0: "N"}})
+                          output_names=pipeline.OUTPUTS,
+                          dynamic_axes={"image": {0: "N"}, **{o: {0: "N"} for o in pipeline.OUTPUTS}})
         onnx.checker.check_model(onnx.load(path))
         sizes[path] = os.path.getsize(path)
         member_entries.append({
@@ -282,7 +306,7 @@ def main():
             "weights": {f: weights[n][f] for f in FINDINGS if weights[n][f] > 0},
             "input": MEMBERS[n]["input"],
             "outputs": {"probabilities": "probabilities", "cam": "cam", "embedding": "embedding",
-                        "scalars": {"ood_distance": "ood_distance"}},
+                        "scalars": {sc: sc for sc in pipeline.SCALARS}},
             "camSize": [8, 8], "embeddingSize": int(members[n].fc.in_features)})
     vpath = os.path.join(MODELS, "anomaly", "vae.onnx")
     torch.onnx.export(vae, torch.zeros(1, 1, 128, 128), vpath, opset_version=14, input_names=["image"],

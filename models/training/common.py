@@ -7,7 +7,7 @@ MODELS = os.path.dirname(HERE)                      # models/
 CACHE = os.environ.get("CHESTLENS_CACHE", "/work/cache/chestlens")
 DEFAULT_DATA = os.path.normpath(os.path.join(MODELS, "..", "..", "shared", "data", "cxr"))
 DEFAULT_OOD = os.path.normpath(os.path.join(MODELS, "..", "..", "shared", "data", "ood"))
-WEIGHTS = os.path.join(HERE, "weights")
+WEIGHTS = os.environ.get("CHESTLENS_WEIGHTS", os.path.join(HERE, "weights"))
 
 FINDING_LABELS = ["No Finding", "Pneumonia", "Bacterial Pneumonia", "Viral Pneumonia", "COVID-19",
                   "Atelectasis", "Cardiomegaly", "Consolidation", "Edema", "Effusion", "Infiltration",
@@ -33,9 +33,10 @@ def seed_all(seed=SEED):
 
 
 def setup_torch():
+    """2 intra-op threads (the reference setting); CHESTLENS_THREADS overrides it (train_all --jobs N uses 1)."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     import torch
-    torch.set_num_threads(2)
+    torch.set_num_threads(int(os.environ.get("CHESTLENS_THREADS", "2")))
     return torch
 
 

@@ -15,6 +15,7 @@ from metrics import auc, delong_ci, sens_spec, brier, reliability
 from preprocess import decode_rgb8, saturation
 from PIL import Image, ImageOps
 
+TWO_SIDED = {"input.greyStd", "input.edgeMean", "anomaly.mse", "anomaly.kl", "anomaly.negElbo"}
 SOURCES = {"kermany": ["kermany"], "covid": ["covid"], "nih": ["nih", "nih128"]}
 
 
@@ -47,7 +48,7 @@ def main():
     vae = pipeline.load_vae()
     sat = np.array([saturation(decode_rgb8(os.path.join(a.data, p))) for p in d["path"][va]])
     feats, outs = compute_features(d["X"][va], sat, members, vae)
-    P = {n: outs[n][0] for n in names}
+    P = {n: outs[n]["probabilities"] for n in names}
     weights = {m["name"]: m["weights"] for m in man["members"]}
     E = pipeline.ensemble(P, {n: FINDINGS for n in names}, weights)
     fm = {f["code"]: f for f in man["findings"]}
@@ -77,12 +78,16 @@ def main():
     pnk = pn & ker
     cov = (S == "covid") & (Y[:, j("covid_19")] >= 0)
 
+    def ratio(PP):   # secondary score using both heads: p_viral / (p_viral + p_bacterial)
+        return PP[:, j("viral_pneumonia")] / (PP[:, j("viral_pneumonia")] + PP[:, j("bacterial_pneumonia")] + 1e-12)
+
     def block(PP):
         return {"pneumonia_kermany": ci(Y[ker, j("pneumonia")] == 1, PP[ker, j("pneumonia")]),
                 "covid_19_overall": ci(Y[Y[:, j("covid_19")] >= 0, j("covid_19")] == 1, PP[Y[:, j("covid_19")] >= 0, j("covid_19")]),
                 "covid_19_within_covid_source": ci(Y[cov, j("covid_19")] == 1, PP[cov, j("covid_19")]),
                 "viral_vs_bacterial_within_pneumonia": ci(Y[pn, j("viral_pneumonia")] == 1, PP[pn, j("viral_pneumonia")]),
                 "viral_vs_bacterial_within_kermany_pneumonia": ci(Y[pnk, j("viral_pneumonia")] == 1, PP[pnk, j("viral_pneumonia")]),
+                "viral_vs_bacterial_within_pneumonia_ratio_score": ci(Y[pn, j("viral_pneumonia")] == 1, ratio(PP)[pn]),
                 "nih5": {f: ci(Y[nih & (Y[:, j(f)] >= 0), j(f)] == 1, PP[nih & (Y[:, j(f)] >= 0), j(f)]) for f in NIH5}}
     targets = {"ensemble": block(E), **{n: block(P[n]) for n in names}}
     for k, b in targets.items():
@@ -104,7 +109,7 @@ def main():
                 "normal_vs_abnormal_nih": {k: ci(nf[lab & nih] == 0, feats["anomaly." + k][lab & nih]) for k in ("mse", "kl", "negElbo")}}
     # ---- OOD sets + gate
     sets = {"ood31": ood.folder(os.path.join(a.ood, "images")), "generated_calib": ood.generated(seed=1),
-            "generated_holdout": ood.generated(seed=2)}
+            "generated_holdout": ood.generated(seed=2) + ood.generated(seed=3) + ood.generated(seed=4)}
     # transformed val X-rays (reported only; not part of the refusal target)
     rng = np.random.default_rng(3)
     pick = rng.choice(va, 60, replace=False)
@@ -133,6 +138,10 @@ def main():
                   "byRule": {r["feature"]: int((first == r["feature"]).sum()) for r in rules}}
         if key != "transformed_val_xrays":
             neg_feats.append(fe)
+        else:
+            kinds = np.array([n.split("-images/")[0] for n in nm])
+            G[key]["byKind"] = {k: round(float(rej[kinds == k].mean()), 4) for k in sorted(set(kinds))}
+            G[key]["accepted"] = []      # dataset file names are not listed
     M["gate"] = G
     # AUROC X-ray vs not-X-ray per score (val X-rays vs ood31 + generated)
     neg = {k: np.concatenate([fe[k] for fe in neg_feats]) for k in feats}
@@ -140,9 +149,9 @@ def main():
     for k in feats:
         s = np.concatenate([feats[k], neg[k]]); y = np.r_[np.zeros(len(feats[k])), np.ones(len(neg[k]))]
         a_ = auc(y, s)
-        xr[k] = round(max(a_, 1 - a_), 4) if k in ("input.greyStd", "input.edgeMean") else round(a_, 4)
+        xr[k] = round(max(a_, 1 - a_), 4) if k in TWO_SIDED else round(a_, 4)
     M["xray_vs_not"] = {"negatives": int(len(neg["anomaly.mse"])), "positives": len(va), "auroc": xr,
-                        "note": "greyStd/edgeMean are two-sided: max(AUC, 1-AUC) shown"}
+                        "note": "features with two-sided gate bounds (" + ", ".join(sorted(TWO_SIDED)) + "): max(AUC, 1-AUC) shown"}
     # ---- sizes + torch timing
     sizes = {m["file"]: os.path.getsize(os.path.join(MODELS, m["file"])) for m in man["members"]}
     sizes[man["anomaly"]["file"]] = os.path.getsize(os.path.join(MODELS, man["anomaly"]["file"]))
@@ -174,7 +183,7 @@ def print_tables(M, names):
     print("|---|---|---|---|" + "---|" * len(names) + "---|---|---|---|---|")
     for f, r in M["findings"].items():
         e = r["ensemble"]
-        pop = "nih" if "nih + nih128" in r["population"] else "all"
+        pop = "nih" if r["population"].startswith("val images of sources nih") else "all"
         pn = f"{e['pos']}/{e['neg']}" if e else "n/a"
         t = r["threshold"]
         print(f"| {f} | {pop} | {pn} | {fmt(e)} | " + " | ".join(fmt(r['members'][n]) for n in names) +

@@ -16,9 +16,9 @@ MEMBERS = {
         "block_13 stride 1 (stride 16), 1280 ch + global average pool + linear",
         "input": {"name": "image", "height": 128, "width": 128, "channels": 1, "resize": "stretch",
                   "valueRange": [-1.0, 1.0]},
-        "lr": 2e-3, "epochs": 10, "seed": 12},
+        "lr": 2e-3, "epochs": 12, "seed": 12},
     "resnet-small": {
-        "file": "resnet_small", "architecture": "small ResNet (BasicBlocks 32-64-128-256, stride 16) trained from scratch",
+        "file": "resnet_small", "architecture": "small ResNet (BasicBlocks 24-48-96-192, stride 16) trained from scratch",
         "input": {"name": "image", "height": 128, "width": 128, "channels": 1, "resize": "stretch",
                   "valueRange": [0.0, 1.0], "mean": [0.5], "std": [0.25]},
         "lr": 3e-3, "epochs": 8, "seed": 13},

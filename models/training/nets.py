@@ -50,6 +50,11 @@ class TinyDarknetBackbone(nn.Module):
     def forward(self, x):
         return self.features(x)
 
+    def forward_low(self, x):
+        """(last feature map, early feature map after conv1-pool-conv2: 32 ch at 1/2 size)."""
+        low = self.features[:3](x)
+        return self.features[3:](low), low
+
 
 # ---------------------------------------------------------------- MobileNetV2 (Keras layout)
 class ConvBNReLU6(nn.Sequential):
@@ -112,6 +117,11 @@ class MobileNetV2Backbone(nn.Module):
     def forward(self, x):
         return self.head(self.blocks(self.stem(x)))
 
+    def forward_low(self, x):
+        """(last feature map, stem output: 16 ch at 1/2 size)."""
+        low = self.stem(x)
+        return self.head(self.blocks(low)), low
+
 
 # ---------------------------------------------------------------- small ResNet from scratch
 class BasicBlock(nn.Module):
@@ -130,13 +140,13 @@ class BasicBlock(nn.Module):
 
 
 class SmallResNet(nn.Module):
-    """ResNet-style net from scratch for 1 x 128 x 128 input, stride 16, 256-ch last map."""
-    out_channels = 256
+    """ResNet-style net from scratch for 1 x 128 x 128 input, stride 16, 192-ch last map."""
+    out_channels = 192
 
-    def __init__(self, widths=(32, 64, 128, 256)):
+    def __init__(self, widths=(24, 48, 96, 192)):
         super().__init__()
-        self.stem = nn.Sequential(nn.Conv2d(1, 24, 3, 2, 1, bias=False), nn.BatchNorm2d(24), nn.ReLU(),
-                                  nn.Conv2d(24, widths[0], 3, 1, 1, bias=False), nn.BatchNorm2d(widths[0]), nn.ReLU())
+        self.stem = nn.Sequential(nn.Conv2d(1, 16, 3, 2, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU(),
+                                  nn.Conv2d(16, widths[0], 3, 1, 1, bias=False), nn.BatchNorm2d(widths[0]), nn.ReLU())
         layers, c = [], widths[0]
         for i, w in enumerate(widths):
             layers.append(BasicBlock(c, w, 1 if i == 0 else 2)); c = w
@@ -146,6 +156,11 @@ class SmallResNet(nn.Module):
 
     def forward(self, x):
         return self.layers(self.stem(x))
+
+    def forward_low(self, x):
+        """(last feature map, stem output: 24 ch at 1/2 size)."""
+        low = self.stem(x)
+        return self.layers(low), low
 
 
 # ---------------------------------------------------------------- classifier + export wrapper
@@ -162,25 +177,42 @@ class Classifier(nn.Module):
         return self.fc(self.drop(e))
 
 
+def low_stats(low):
+    """Per-channel mean and standard deviation of an early feature map: [N, 2C] (texture / 'style' statistics)."""
+    m = low.mean((2, 3), keepdim=True)
+    c = low - m                                   # two-pass variance: numerically stable across runtimes
+    v = (c * c).mean((2, 3))
+    return torch.cat([m.flatten(1), torch.sqrt(v + 1e-6)], 1)
+
+
 class ExportMember(nn.Module):
-    """Outputs probabilities [N,F], cam [N,F,h,w] (logit units, mean over h,w = logit), embedding [N,D]
-    (global average of the last feature map) and ood_distance [N] (Mahalanobis distance of the embedding
-    to the train X-ray embeddings: || (e - mu) @ W ||, W = V diag(1/sqrt(lambda)) of the shrunk covariance)."""
-    def __init__(self, clf, mu, whiten):
+    """Outputs probabilities [N,F], cam [N,F,h,w] (logit units: the map's mean is the logit), embedding [N,D]
+    (global average of the last feature map), ood_distance [N] (Mahalanobis distance of the embedding to the
+    train X-ray embeddings: || (e - mu) @ W ||, W = V diag(1/sqrt(lambda)) of the shrunk covariance) and, when
+    low-level statistics are given, ood_texture [N] (the same distance for the per-channel mean/std of an early
+    feature map)."""
+    def __init__(self, clf, mu, whiten, mu_low=None, whiten_low=None):
         super().__init__()
         self.backbone = clf.backbone
         self.fc = clf.fc
         self.register_buffer("ood_mu", torch.as_tensor(mu, dtype=torch.float32).reshape(1, -1))
         self.register_buffer("ood_w", torch.as_tensor(whiten, dtype=torch.float32))
+        self.has_low = mu_low is not None
+        if self.has_low:
+            self.register_buffer("low_mu", torch.as_tensor(mu_low, dtype=torch.float32).reshape(1, -1))
+            self.register_buffer("low_w", torch.as_tensor(whiten_low, dtype=torch.float32))
 
     def forward(self, image):
-        f = self.backbone(image)                                    # N,C,h,w
+        f, low = self.backbone.forward_low(image)                   # N,C,h,w ; early map
         emb = f.mean((2, 3))                                        # N,C
         logits = self.fc(emb)
         cam = torch.einsum("nchw,fc->nfhw", f, self.fc.weight) + self.fc.bias.view(1, -1, 1, 1)
         z = torch.matmul(emb - self.ood_mu, self.ood_w)
         dist = torch.sqrt((z * z).sum(1))
-        return torch.sigmoid(logits), cam, emb, dist
+        if not self.has_low:
+            return torch.sigmoid(logits), cam, emb, dist
+        zl = torch.matmul(low_stats(low) - self.low_mu, self.low_w)
+        return torch.sigmoid(logits), cam, emb, dist, torch.sqrt((zl * zl).sum(1))
 
 
 # ---------------------------------------------------------------- conv VAE
@@ -198,13 +230,10 @@ class ConvVAE(nn.Module):
         self.fc_dec = nn.Linear(z, c * 16)
         dec = []
         rch = list(ch[::-1]) + [16]
-        for i in range(len(ch)):
-            cout = rch[i + 1]
-            if i == len(ch) - 1:
-                dec += [nn.ConvTranspose2d(rch[i], 16, 4, 2, 1), nn.BatchNorm2d(16), nn.LeakyReLU(0.2),
-                        nn.Conv2d(16, 1, 3, 1, 1)]
-            else:
-                dec += [nn.ConvTranspose2d(rch[i], cout, 4, 2, 1), nn.BatchNorm2d(cout), nn.LeakyReLU(0.2)]
+        for i in range(len(ch) - 1):   # nearest 2x upsampling + 3x3 conv (ConvTranspose is slow on this CPU stack)
+            dec += [nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(rch[i], rch[i + 1], 3, 1, 1),
+                    nn.BatchNorm2d(rch[i + 1]), nn.LeakyReLU(0.2)]
+        dec += [nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(ch[0], 1, 3, 1, 1)]   # last stage: 16 -> 1 at full size
         self.dec = nn.Sequential(*dec)
         self.c_last = c
 

@@ -19,9 +19,11 @@ for im in fx["images"]:
         e = im["members"][m["name"]]
         onnxf = os.path.join(MODELS, m["file"]); inp = os.path.join(F, e["input"]["file"]); sh = ",".join(map(str, e["input"]["shape"]))
         p = os.path.join(tmp, im["file"] + m["name"] + ".p.f32"); np.asarray([e["probabilities"]], "<f4").tofile(p)
-        d = os.path.join(tmp, im["file"] + m["name"] + ".d.f32"); np.asarray([e["scalars"]["ood_distance"]], "<f4").tofile(d)
         lines += [f"{onnxf}|{inp}|{sh}|probabilities|{p}", f"{onnxf}|{inp}|{sh}|cam|{os.path.join(F, e['cam']['file'])}",
-                  f"{onnxf}|{inp}|{sh}|embedding|{os.path.join(F, e['embedding']['file'])}", f"{onnxf}|{inp}|{sh}|ood_distance|{d}"]
+                  f"{onnxf}|{inp}|{sh}|embedding|{os.path.join(F, e['embedding']['file'])}"]
+        for sc, outname in m["outputs"]["scalars"].items():
+            d = os.path.join(tmp, im["file"] + m["name"] + sc + ".f32"); np.asarray([e["scalars"][sc]], "<f4").tofile(d)
+            lines.append(f"{onnxf}|{inp}|{sh}|{outname}|{d}")
     v = im["vae"]; onnxf = os.path.join(MODELS, man["anomaly"]["file"])
     inp = os.path.join(F, v["input"]["file"]); sh = ",".join(map(str, v["input"]["shape"]))
     mu = os.path.join(tmp, im["file"] + ".mu.f32"); np.asarray([v["mu"]], "<f4").tofile(mu)
@@ -34,4 +36,8 @@ lines.append("TIME|" + os.path.join(MODELS, man["anomaly"]["file"]))
 open(os.path.join(tmp, "cases.txt"), "w").write("\n".join(lines) + "\n")
 src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ort_check", "OrtCheck.java")
 subprocess.check_call(["javac", "-d", tmp, "-cp", a.jar, src])
-subprocess.check_call(["java", "-cp", tmp + ":" + a.jar, "OrtCheck", os.path.join(tmp, "cases.txt")])
+out = subprocess.run(["java", "-cp", tmp + ":" + a.jar, "OrtCheck", os.path.join(tmp, "cases.txt")],
+                     check=True, capture_output=True, text=True).stdout
+print(out)
+os.makedirs(os.path.join(MODELS, "training", "logs"), exist_ok=True)
+open(os.path.join(MODELS, "training", "logs", "ort_check.txt"), "w").write(out)

@@ -16,10 +16,14 @@ def ood_path(name):
     return os.path.join(WEIGHTS, MEMBERS[name]["file"] + ".ood.pt")
 
 
+OUTPUTS = ["probabilities", "cam", "embedding", "ood_distance", "ood_texture"]
+SCALARS = ["ood_distance", "ood_texture"]
+
+
 def load_export_member(name):
     clf = load_trained(name)
     st = torch.load(ood_path(name))
-    m = ExportMember(clf, st["mu"].float(), st["whiten"].float())
+    m = ExportMember(clf, st["mu"].float(), st["whiten"].float(), st["mu_low"].float(), st["whiten_low"].float())
     m.eval()
     return m
 
@@ -35,12 +39,24 @@ def tensor_batch(G, spec):
 
 @torch.no_grad()
 def run_member(m, X, bs=128):
-    outs = [[], [], [], []]
+    """-> dict output name -> array (OUTPUTS order; ood_texture only when the member has low-level stats)."""
+    outs = None
     for i in range(0, len(X), bs):
         r = m(torch.from_numpy(np.ascontiguousarray(X[i:i + bs])))
+        outs = outs or [[] for _ in r]
         for o, v in zip(outs, r):
             o.append(v.numpy())
-    return [np.concatenate(o) for o in outs]     # probabilities, cam, embedding, ood_distance
+    return {k: np.concatenate(o) for k, o in zip(OUTPUTS, outs)}
+
+
+@torch.no_grad()
+def low_stats_batch(clf, X, bs=128):
+    from nets import low_stats
+    out = []
+    for i in range(0, len(X), bs):
+        f, low = clf.backbone.forward_low(torch.from_numpy(np.ascontiguousarray(X[i:i + bs])))
+        out.append(torch.cat([f.mean((2, 3)), low_stats(low)], 1).numpy())
+    return np.concatenate(out)
 
 
 @torch.no_grad()
@@ -97,17 +113,14 @@ def ensemble_cam(cams_by_member, member_findings, weights):
 
 
 def percentile_rank(value, pcts):
-    """Percentile rank (0..100) of value against 101 stored percentiles, linear interpolation."""
+    """Percentile rank (0..100) of value against 101 stored percentiles p[0..100], linear interpolation:
+    v <= p[0] -> 0; v >= p[100] -> 100; else i = the largest index with p[i] <= v and r = i + (v - p[i]) / (p[i+1] - p[i])."""
     p = np.asarray(pcts, np.float64)
     if value <= p[0]:
         return 0.0
     if value >= p[-1]:
         return 100.0
     i = int(np.searchsorted(p, value, side="right")) - 1
-    while i + 1 < len(p) and p[i + 1] == p[i]:
-        i += 1
-    if p[i + 1] == p[i]:
-        return float(i)
     return float(i + (value - p[i]) / (p[i + 1] - p[i]))
 
 

@@ -104,3 +104,17 @@ def edge_mean(t, spec):
     dx = np.abs(x[:-1, 1:] - x[:-1, :-1])
     dy = np.abs(x[1:, :-1] - x[:-1, :-1])
     return float(np.mean(dx + dy))
+
+
+FLAT_EPS = 1.0 / 255.0
+
+
+def flat_fraction(t, spec):
+    """input.flatFraction: on the same [0,1]-scaled tensor as edgeMean, the fraction of pixels with a right and a
+    lower neighbour where |x[i][j+1]-x[i][j]| + |x[i+1][j]-x[i][j]| < 1/255 (flat areas: drawings, documents,
+    uniform or synthetic images; radiographs have almost none)."""
+    lo, hi = spec.get("valueRange", [0.0, 1.0])
+    x = (t[0].astype(np.float64) - lo) / (hi - lo)
+    dx = np.abs(x[:-1, 1:] - x[:-1, :-1])
+    dy = np.abs(x[1:, :-1] - x[:-1, :-1])
+    return float(np.mean((dx + dy) < FLAT_EPS))

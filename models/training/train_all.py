@@ -2,7 +2,8 @@
 metrics.json, training/weights/*.pt, training/logs/*). Fixed seeds; per-epoch logs.
 Usage (from the repository root):
   OPENBLAS_NUM_THREADS=1 /usr/bin/python3 models/training/train_all.py --data ../shared/data/cxr --ood ../shared/data/ood
-Options: --quick (2 epochs per member, 3 for the VAE: a smoke run), --skip-train (rebuild release from weights).
+Options: --quick (2 epochs per member, 3 for the VAE: a smoke run), --skip-train (rebuild release from weights),
+--jobs N (run the trainings N at a time with 1 thread each: for a machine that other jobs keep busy).
 """
 import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -14,14 +15,16 @@ from common import CACHE, DEFAULT_DATA, DEFAULT_OOD, MODELS, log
 from members import MEMBERS
 
 
-def run(args, logname):
+def run(args, logname, quiet=False):
     os.makedirs(os.path.join(CACHE, "logs"), exist_ok=True)
     t0 = time.time()
     log("RUN", " ".join(args))
     with open(os.path.join(CACHE, "logs", logname), "w") as f:
         p = subprocess.Popen([sys.executable] + args, cwd=HERE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         for line in p.stdout:
-            sys.stdout.write(line); f.write(line); f.flush()
+            if not quiet or " epoch " in line:
+                sys.stdout.write(line); sys.stdout.flush()
+            f.write(line); f.flush()
         if p.wait() != 0:
             raise SystemExit(f"step failed: {args}")
     dt = time.time() - t0
@@ -35,6 +38,7 @@ def main():
     ap.add_argument("--ood", default=DEFAULT_OOD)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--skip-train", action="store_true")
+    ap.add_argument("--jobs", type=int, default=1, help="run the 4 trainings N at a time, 1 thread each (busy machines)")
     a = ap.parse_args()
     data, oodd = os.path.abspath(a.data), os.path.abspath(a.ood)
     t0 = time.time(); times = {}
@@ -42,10 +46,22 @@ def main():
     times["check"] = run(["check_pretrained.py", "--data", data, "--out", os.path.join(HERE, "logs", "check_pretrained.json")], "check.log")
     times["cache"] = run(["cache_data.py", "--data", data], "cache.log")
     if not a.skip_train:
-        for n in MEMBERS:
-            args = ["train_members.py", "--member", n] + (["--epochs", "2"] if a.quick else [])
-            times["train_" + n] = run(args, f"train_{MEMBERS[n]['file']}.log")
-        times["train_vae"] = run(["train_vae.py"] + (["--epochs", "3"] if a.quick else []), "train_vae.log")
+        jobs = [(["train_members.py", "--member", n] + (["--epochs", "2"] if a.quick else []), f"train_{MEMBERS[n]['file']}.log", "train_" + n)
+                for n in MEMBERS]
+        jobs.append((["train_vae.py"] + (["--epochs", "3"] if a.quick else []), "train_vae.log", "train_vae"))
+        if a.jobs <= 1:
+            for args, lg, key in jobs:
+                times[key] = run(args, lg)
+        else:
+            # concurrent trainings, 1 intra-op thread each (for busy machines; the same seeds, results may differ
+            # from the sequential 2-thread run in the last float bits)
+            os.environ["CHESTLENS_THREADS"] = "1"
+            from concurrent.futures import ThreadPoolExecutor
+            with ThreadPoolExecutor(a.jobs) as ex:
+                futs = {key: ex.submit(run, args, lg, True) for args, lg, key in jobs}
+                for key, f in futs.items():
+                    times[key] = f.result()
+            os.environ.pop("CHESTLENS_THREADS")
     times["release"] = run(["build_release.py", "--data", data, "--ood", oodd], "release.log")
     times["fixtures"] = run(["make_fixtures.py"], "fixtures.log")
     times["evaluate"] = run(["evaluate.py", "--data", data, "--ood", oodd], "evaluate.log")

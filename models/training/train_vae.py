@@ -42,7 +42,7 @@ def vae_scores(model, X01, bs=256):
 def main():
     setup_torch()
     ap = argparse.ArgumentParser()
-    ap.add_argument("--epochs", type=int, default=20)
+    ap.add_argument("--epochs", type=int, default=10)
     a = ap.parse_args()
     seed_all(21)
     d = cache_data.load()
@@ -52,7 +52,7 @@ def main():
     Xtr = torch.from_numpy(d["X"][tr]).unsqueeze(1) / 255.0
     Xva = torch.from_numpy(d["X"][va]).unsqueeze(1) / 255.0
     log("vae train normals", len(tr), "val normals", len(va), "epochs", a.epochs)
-    model = ConvVAE().to(memory_format=torch.channels_last)
+    model = ConvVAE()
     opt = torch.optim.Adam(model.parameters(), 2e-3)
     g = torch.Generator().manual_seed(21)
     rng = np.random.default_rng(21)
@@ -62,7 +62,7 @@ def main():
         model.train(); t0 = time.time(); perm = rng.permutation(len(tr)); tot = [0.0, 0.0]
         for b in range(spe):
             x = Xtr[perm[b * BATCH:(b + 1) * BATCH]]
-            x = augment(x, g, rot_deg=5, scale=(0.95, 1.07), shift=0.04, p_lowres=0.2).contiguous(memory_format=torch.channels_last)
+            x = augment(x, g, rot_deg=5, scale=(0.95, 1.07), shift=0.04, p_lowres=0.2)
             for grp in opt.param_groups:
                 grp["lr"] = 2e-3 * max(0.02, 0.5 * (1 + math.cos(math.pi * step / total)))
             r, mu, lv = model(x, sample=True)

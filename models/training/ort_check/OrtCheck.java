@@ -32,13 +32,14 @@ public class OrtCheck {
                 OnnxTensor o = (OnnxTensor) r.get(p[3]).get();
                 FloatBuffer fb = o.getFloatBuffer(); float[] got = new float[fb.remaining()]; fb.get(got);
                 float[] exp = read(p[4]);
-                double md = 0; if (got.length != exp.length) throw new IllegalStateException("length " + got.length + " vs " + exp.length + " " + line);
-                for (int i = 0; i < got.length; i++) md = Math.max(md, Math.abs(got[i] - exp[i]));
-                worst = Math.max(worst, md);
-                System.out.printf("%-60s %-15s maxabs %.3g%n", Paths.get(p[1]).getFileName(), p[3], md);
+                double md = 0, scale = 1.0; if (got.length != exp.length) throw new IllegalStateException("length " + got.length + " vs " + exp.length + " " + line);
+                for (int i = 0; i < got.length; i++) { md = Math.max(md, Math.abs(got[i] - exp[i])); scale = Math.max(scale, Math.abs(exp[i])); }
+                double mr = md / scale;
+                worst = Math.max(worst, mr);
+                System.out.printf("%-60s %-15s maxabs %.3g  maxabs/max(1,max|e|) %.3g%n", Paths.get(p[1]).getFileName(), p[3], md, mr);
             }
         }
-        System.out.printf("WORST maxabs %.3g%n", worst);
+        System.out.printf("WORST maxabs/max(1,max|expected|) %.3g%n", worst);
         Random rnd = new Random(1);
         float[] img = new float[128 * 128]; for (int i = 0; i < img.length; i++) img[i] = rnd.nextFloat();
         double total = 0; StringBuilder js = new StringBuilder("{");
