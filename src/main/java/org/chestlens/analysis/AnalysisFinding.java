@@ -33,6 +33,10 @@ class AnalysisFinding {
     @Column(name = "member_probabilities", nullable = false)
     private String memberProbabilities;
 
+    /** The map behind {@link #memberProbabilities} when this object made it (saves parsing it back). */
+    @jakarta.persistence.Transient
+    private Map<String, Double> memberProbabilityMap;
+
     /** The ensemble CAM, float32 little endian, at the analysis' cam size. */
     @Column(nullable = false)
     private byte[] cam;
@@ -50,6 +54,7 @@ class AnalysisFinding {
         this.positive = positive;
         this.reported = reported;
         this.memberProbabilities = new Converters.NumberMap().convertToDatabaseColumn(memberProbabilities);
+        this.memberProbabilityMap = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(memberProbabilities));
         this.cam = cam;
     }
 
@@ -82,7 +87,10 @@ class AnalysisFinding {
     }
 
     Map<String, Double> memberProbabilities() {
-        return new Converters.NumberMap().convertToEntityAttribute(memberProbabilities);
+        if (memberProbabilityMap == null) {
+            memberProbabilityMap = java.util.Collections.unmodifiableMap(new Converters.NumberMap().convertToEntityAttribute(memberProbabilities));
+        }
+        return memberProbabilityMap;
     }
 
     String memberProbabilitiesJson() {
@@ -94,6 +102,6 @@ class AnalysisFinding {
     }
 
     Finding toFinding() {
-        return new Finding(code, label, probability, threshold, positive, Map.copyOf(memberProbabilities()));
+        return new Finding(code, label, probability, threshold, positive, memberProbabilities());
     }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
  * @param probability          ensemble probability in [0, 1] (weighted mean of the members)
  * @param threshold            decision threshold from the model card (Youden's J on validation)
  * @param positive             {@code probability >= threshold}
- * @param memberProbabilities  each contributing member's own probability, by member name (transparency)
+ * @param memberProbabilities  each contributing member's own probability, by member name in manifest order (transparency)
  */
 public record Finding(String code, String label, double probability, double threshold, boolean positive,
                       Map<String, Double> memberProbabilities) {

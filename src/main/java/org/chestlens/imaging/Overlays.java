@@ -107,7 +107,7 @@ public final class Overlays {
 
     /** A grey PNG thumbnail whose longest side is at most {@code maxSide}. */
     public static EncodedImage thumbnail(GreyImage image, int maxSide) {
-        return new EncodedImage(PngEncoder.grey(Resampler.shrink(image, maxSide), 6), "image/png");
+        return new EncodedImage(PngEncoder.grey(Resampler.shrink(image, maxSide), PngEncoder.FAST), "image/png");
     }
 
     /** Turbo (Google, 2019), from its published polynomial approximation, as 256 RGB entries. */
