@@ -124,6 +124,11 @@ public class PatientService {
                 .filter(s -> s.patientId().isEmpty()).limit(limit).toList();
     }
 
+    /** Files one of the clinician's own analyses under one of their patients, keeping its study date. */
+    public void attach(String publicId, long patientId) {
+        attach(publicId, patientId, Optional.empty());
+    }
+
     /**
      * Files one of the clinician's own analyses under one of their patients, with the date the X-ray was
      * taken if given (an empty date keeps what the analysis has).
