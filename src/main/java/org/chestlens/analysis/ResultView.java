@@ -320,11 +320,10 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
         }
         if ("DICOM".equalsIgnoreCase(result.image().format())) {
             windowPreset.setId("window-preset");
-            windowPreset.setLabel("Window");
+            windowPreset.setLabel("Window (X-ray only, not the heatmap)");
             windowPreset.setItems(XrayViewer.WindowPreset.values());
             windowPreset.setItemLabelGenerator(XrayViewer.WindowPreset::label);
             windowPreset.setValue(XrayViewer.WindowPreset.DEFAULT);
-            windowPreset.setHelperText("Applied to the X-ray only, not to the heatmap.");
             windowPreset.addValueChangeListener(e -> viewer.setWindowPreset(
                     e.getValue() == null ? XrayViewer.WindowPreset.DEFAULT : e.getValue()));
             controls.add(windowPreset);
@@ -382,7 +381,7 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
         List<Finding> positives = result.positiveFindings();
         Paragraph summary = new Paragraph(positives.isEmpty()
                 ? "No finding reaches its threshold."
-                : (positives.size() == 1 ? "1 finding reaches" : positives.size() + " findings reach") + " its threshold: "
+                : (positives.size() == 1 ? "1 finding reaches its threshold: " : positives.size() + " findings reach their thresholds: ")
                   + String.join(", ", positives.stream().map(Finding::label).toList()) + ".");
         summary.setId("positives-summary");
         summary.addClassName("cl-summary");

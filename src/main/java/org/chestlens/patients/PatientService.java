@@ -68,7 +68,8 @@ public class PatientService {
         return patients.search(owner, likePattern(text), withDefaultSort(pageable)).map(patient -> {
             Optional<AnalysisSummary> latest = analysisService.listForPatient(owner, patient.getId()).stream().findFirst();
             return new PatientOverview(patient, latest.map(PatientService::studyDate),
-                    latest.map(s -> s.positiveFindings().stream().map(code -> labels.getOrDefault(code, code)).toList())
+                    latest.map(s -> s.positiveFindings().stream()
+                                    .map(code -> new PatientOverview.PositiveFinding(code, labels.getOrDefault(code, code))).toList())
                             .orElse(List.of()));
         });
     }
