@@ -182,12 +182,12 @@ public class PatientListView extends Div {
     static Component findingsCell(PatientOverview overview) {
         Div cell = new Div();
         cell.addClassName("cl-badges");
-        if (overview.latestPositiveFindings().isEmpty()) {
+        if (overview.latestPositive().isEmpty()) {
             Span none = new Span(overview.lastStudyDate().isPresent() ? "None above threshold" : "No studies yet");
             none.addClassName("cl-muted");
             cell.add(none);
         }
-        for (PatientOverview.PositiveFinding finding : overview.latestPositiveFindings()) {
+        for (PatientOverview.PositiveFinding finding : overview.latestPositive()) {
             Span badge = new Span(finding.label());
             badge.getElement().getThemeList().add(FindingsTable.positiveTheme(finding.code()));
             cell.add(badge);
