@@ -1,8 +1,11 @@
 package org.chestlens.analysis;
 
 import com.vaadin.flow.server.streams.DownloadHandler;
+import java.io.IOException;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Streams an analysis' images to the page that shows them. The handlers belong to the page's
@@ -10,6 +13,8 @@ import java.util.function.Supplier;
  * checks access again on every request.
  */
 public final class AnalysisImages {
+
+    private static final Logger log = LoggerFactory.getLogger(AnalysisImages.class);
 
     private AnalysisImages() {
     }
@@ -26,7 +31,12 @@ public final class AnalysisImages {
             event.setContentLength(bytes.bytes().length);
             event.getResponse().setHeader("Cache-Control", "private, max-age=3600");
             event.getResponse().setHeader("Content-Disposition", "inline; filename=\"" + baseName + "." + bytes.extension() + "\"");
-            event.getOutputStream().write(bytes.bytes());
+            try {
+                event.getOutputStream().write(bytes.bytes());
+            } catch (IOException e) {
+                // The browser stopped loading (the reader chose another heatmap, or left): nothing is wrong here.
+                log.debug("Image {} not sent completely: {}", baseName, e.toString());
+            }
         };
     }
 

@@ -133,9 +133,8 @@ public class AnalysisReport {
                         anomaly.kl(), anomaly.klPercentile(), anomaly.negElbo(), anomaly.negElboPercentile()));
             }
 
-            writer.gap(6);
-            writer.notice(disclaimer(result));
-            writer.footer("Generated " + DATE_TIME.format(clock.instant().atZone(ZoneId.systemDefault()))
+            // The disclaimer opens the report and closes every page (in the footer), without a page of its own.
+            writer.footer(disclaimer(result), "Generated " + DATE_TIME.format(clock.instant().atZone(ZoneId.systemDefault()))
                     + " by ChestLens, model " + result.model().name() + " " + result.model().version() + ".");
             writer.close();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -287,7 +286,7 @@ public class AnalysisReport {
 
         void image(BufferedImage image, String caption) throws IOException {
             float maxW = WIDTH - 2 * MARGIN;
-            float maxH = 360;
+            float maxH = 340;
             float scale = Math.min(maxW / image.getWidth(), maxH / image.getHeight());
             float w = image.getWidth() * scale;
             float h = image.getHeight() * scale;
@@ -321,10 +320,15 @@ public class AnalysisReport {
             y -= 16;
         }
 
-        void footer(String text) throws IOException {
+        void footer(String disclaimer, String text) throws IOException {
             int pages = streams.size();
             for (int i = 0; i < pages; i++) {
                 PDPageContentStream s = streams.get(i);
+                s.beginText();
+                s.setFont(bold, 8);
+                s.newLineAtOffset(MARGIN, MARGIN - 8);
+                s.showText(safe(disclaimer, bold));
+                s.endText();
                 s.beginText();
                 s.setFont(regular, 8);
                 s.newLineAtOffset(MARGIN, MARGIN - 20);
@@ -389,8 +393,21 @@ public class AnalysisReport {
             for (String paragraph : text.split("\\R")) {
                 StringBuilder line = new StringBuilder();
                 for (String word : paragraph.split(" ")) {
+                    // A word wider than the line (a long file name) is cut where it must be.
+                    while (width(word, font, size) > width && word.length() > 1) {
+                        int cut = word.length() - 1;
+                        while (cut > 1 && width(word.substring(0, cut), font, size) > width) {
+                            cut--;
+                        }
+                        if (!line.isEmpty()) {
+                            lines.add(line.toString());
+                            line = new StringBuilder();
+                        }
+                        lines.add(word.substring(0, cut));
+                        word = word.substring(cut);
+                    }
                     String candidate = line.isEmpty() ? word : line + " " + word;
-                    if (font.getStringWidth(safe(candidate, font)) / 1000 * size > width && !line.isEmpty()) {
+                    if (width(candidate, font, size) > width && !line.isEmpty()) {
                         lines.add(line.toString());
                         line = new StringBuilder(word);
                     } else {
@@ -400,6 +417,10 @@ public class AnalysisReport {
                 lines.add(line.toString());
             }
             return lines;
+        }
+
+        private static float width(String text, PDType1Font font, float size) throws IOException {
+            return font.getStringWidth(safe(text, font)) / 1000 * size;
         }
     }
 }

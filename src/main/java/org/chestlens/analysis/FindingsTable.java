@@ -37,8 +37,9 @@ public final class FindingsTable {
             row.getElement().setAttribute("data-code", finding.code());
             NativeTableHeaderCell name = new NativeTableHeaderCell(finding.label());
             name.getElement().setAttribute("scope", "row");
-            row.add(name, new NativeTableCell(bar(finding.probability(), finding.threshold(), finding.positive())),
-                    new NativeTableCell(percent(finding.threshold())), new NativeTableCell(badge(finding.positive())));
+            row.add(name, new NativeTableCell(bar(finding.probability(), finding.threshold(), finding.positive(),
+                            isNormal(finding.code()))),
+                    new NativeTableCell(percent(finding.threshold())), new NativeTableCell(badge(finding)));
             body.addRows(row);
         }
         return table;
@@ -71,7 +72,14 @@ public final class FindingsTable {
         return details;
     }
 
-    static Component bar(double probability, double threshold, boolean positive) {
+    /** "No Finding" reaching its threshold means a normal-looking study: not an alarm colour. */
+    public static final String NORMAL = "no_finding";
+
+    public static boolean isNormal(String findingCode) {
+        return NORMAL.equals(findingCode);
+    }
+
+    static Component bar(double probability, double threshold, boolean positive, boolean normal) {
         Div fill = new Div();
         fill.addClassName("cl-bar-fill");
         fill.getStyle().set("width", cssPercent(probability));
@@ -82,7 +90,7 @@ public final class FindingsTable {
         Div track = new Div(fill, tick);
         track.addClassName("cl-bar");
         if (positive) {
-            track.addClassName("cl-bar-positive");
+            track.addClassName(normal ? "cl-bar-normal" : "cl-bar-positive");
         }
         track.getElement().setAttribute("aria-hidden", "true");
         Span value = new Span(percent(probability));
@@ -92,11 +100,22 @@ public final class FindingsTable {
         return cell;
     }
 
-    public static Span badge(boolean positive) {
+    public static Span badge(Finding finding) {
+        return badge(finding.code(), finding.positive());
+    }
+
+    /** "Positive" or "Negative" in words; the colour only repeats it (and is calm for "No Finding"). */
+    public static Span badge(String findingCode, boolean positive) {
         Span badge = new Span(positive ? "Positive" : "Negative");
-        badge.getElement().getThemeList().add(positive ? "badge error primary" : "badge contrast");
+        badge.getElement().getThemeList().add(!positive ? "badge contrast"
+                : isNormal(findingCode) ? "badge success primary" : "badge error primary");
         badge.addClassName(positive ? "cl-positive" : "cl-negative");
         return badge;
+    }
+
+    /** Theme of a badge naming a positive finding in lists (timeline, patient list). */
+    public static String positiveTheme(String findingCode) {
+        return isNormal(findingCode) ? "badge success" : "badge error";
     }
 
     public static String percent(double p) {

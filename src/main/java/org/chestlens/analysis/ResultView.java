@@ -117,6 +117,9 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
         }
 
         Div imageColumn = new Div(imageControls(), viewer);
+        if (result.completed() && !result.heatmapFindings().isEmpty()) {
+            imageColumn.add(heatmapLegend());
+        }
         imageColumn.addClassName("cl-result-image");
         configureViewer();
         Div detailsColumn = new Div();
@@ -227,8 +230,9 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
                 if (!navigator.clipboard) { return false; }
                 return navigator.clipboard.writeText(window.location.href).then(() => true, () => false);""").then(Boolean.class, copied -> {
             if (Boolean.TRUE.equals(copied)) {
-                Notification.show("Link copied. Anyone with it can open this result"
-                                + (result.ownerId().isPresent() ? " after signing in as you." : " until it expires."),
+                Notification.show(result.ownerId().isPresent()
+                                ? "Link copied. It opens only for you, when you are signed in."
+                                : "Link copied. Anyone with it can open this result until it expires.",
                         5000, Notification.Position.BOTTOM_START).addThemeVariants(NotificationVariant.LUMO_SUCCESS);
             } else {
                 showLinkForManualCopy();
@@ -316,11 +320,10 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
         }
         if ("DICOM".equalsIgnoreCase(result.image().format())) {
             windowPreset.setId("window-preset");
-            windowPreset.setLabel("Window");
+            windowPreset.setLabel("Window (X-ray only, not the heatmap)");
             windowPreset.setItems(XrayViewer.WindowPreset.values());
             windowPreset.setItemLabelGenerator(XrayViewer.WindowPreset::label);
             windowPreset.setValue(XrayViewer.WindowPreset.DEFAULT);
-            windowPreset.setHelperText("Applied to the X-ray only, not to the heatmap.");
             windowPreset.addValueChangeListener(e -> viewer.setWindowPreset(
                     e.getValue() == null ? XrayViewer.WindowPreset.DEFAULT : e.getValue()));
             controls.add(windowPreset);
@@ -356,15 +359,37 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
         return selectedFinding;
     }
 
+    /** What the heatmap colours mean, in words as well as colours. */
+    private static Component heatmapLegend() {
+        Div scale = new Div();
+        scale.addClassName("cl-heat-scale");
+        scale.getElement().setAttribute("aria-hidden", "true");
+        Div labels = new Div(new Span("weaker"), new Span("stronger"));
+        labels.addClassName("cl-scale-labels");
+        labels.getElement().setAttribute("aria-hidden", "true");
+        Paragraph text = new Paragraph("Heatmap: where the image raised the chosen finding's probability most, from blue "
+                + "(weaker) to red (stronger); regions with little evidence are left uncoloured. It shows where the models "
+                + "looked, not a diagnosis or an outline of disease.");
+        text.addClassName("cl-caption");
+        Div legend = new Div(scale, labels, text);
+        legend.setId("heatmap-legend");
+        legend.addClassName("cl-heat-legend");
+        return legend;
+    }
+
     private Component positivesSummary() {
         List<Finding> positives = result.positiveFindings();
         Paragraph summary = new Paragraph(positives.isEmpty()
                 ? "No finding reaches its threshold."
-                : (positives.size() == 1 ? "1 finding reaches" : positives.size() + " findings reach") + " its threshold: "
+                : (positives.size() == 1 ? "1 finding reaches its threshold: " : positives.size() + " findings reach their thresholds: ")
                   + String.join(", ", positives.stream().map(Finding::label).toList()) + ".");
         summary.setId("positives-summary");
         summary.addClassName("cl-summary");
-        return summary;
+        Paragraph meaning = new Paragraph("A finding is positive when its probability reaches its threshold (the mark on "
+                + "each bar), chosen on validation data to balance missed and false findings. Findings the models cannot "
+                + "report reliably are not shown.");
+        meaning.addClassName("cl-caption");
+        return new Div(summary, meaning);
     }
 
     private Component modelSection() {

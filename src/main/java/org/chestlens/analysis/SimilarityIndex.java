@@ -15,7 +15,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * Cosine-similarity search over the stored cases of one embedding space, in memory: unit-length vectors in one
  * flat float array, scanned in full per query (an exact search; 100,000 cases x 512 dimensions take well under
- * 50 ms on one core, see the benchmark). Owned entries are only ever returned to their owner.
+ * 50 ms, see the benchmark; large libraries are scanned in two halves at once). Owned entries are only ever
+ * returned to their owner.
  *
  * <p>Not a Spring bean by itself: {@link SimilarCases} fills it from PostgreSQL and keeps it in step.
  */
@@ -27,6 +28,14 @@ final class SimilarityIndex {
 
     record Hit(Entry entry, double similarity) {
     }
+
+    /** Below this many cases one thread scans in well under a millisecond or two: not worth a hand-off. */
+    private static final int PARALLEL_FROM = 20_000;
+    private static final java.util.concurrent.ExecutorService SCANNERS = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "similarity-scan");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final int dimensions;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
@@ -108,30 +117,49 @@ final class SimilarityIndex {
         }
         float[] q = Converters.normalised(query);
         Long owner = requester.orElse(null);
-        PriorityQueue<Hit> best = new PriorityQueue<>(k + 1, Comparator.comparingDouble(Hit::similarity));
+        List<Hit> out = new ArrayList<>();
         lock.readLock().lock();
         try {
-            for (int i = 0; i < size; i++) {
-                Entry e = entries[i];
-                if (e.ownerId() != null && !e.ownerId().equals(owner)) {
-                    continue;
-                }
-                float s = dot(vectors, i * dimensions, q, dimensions);
-                if (best.size() < k) {
-                    if (!e.key().equals(excludeKey)) {
-                        best.add(new Hit(e, s));
-                    }
-                } else if (s > best.peek().similarity() && !e.key().equals(excludeKey)) {
-                    best.poll();
-                    best.add(new Hit(e, s));
-                }
+            if (size < PARALLEL_FROM) {
+                out.addAll(scan(q, owner, k, excludeKey, 0, size));
+            } else {
+                // Large libraries: both halves at once (the scan is bound by memory bandwidth and one core).
+                int half = size / 2;
+                java.util.concurrent.Future<List<Hit>> upper = SCANNERS.submit(() -> scan(q, owner, k, excludeKey, half, size));
+                out.addAll(scan(q, owner, k, excludeKey, 0, half));
+                out.addAll(upper.get());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
         } finally {
             lock.readLock().unlock();
         }
-        List<Hit> out = new ArrayList<>(best);
         out.sort(Comparator.comparingDouble(Hit::similarity).reversed());
-        return out;
+        return out.size() > k ? List.copyOf(out.subList(0, k)) : out;
+    }
+
+    /** The top k of entries [from, to), unordered. Runs under the read lock held by the caller. */
+    private List<Hit> scan(float[] q, Long owner, int k, String excludeKey, int from, int to) {
+        PriorityQueue<Hit> best = new PriorityQueue<>(k + 1, Comparator.comparingDouble(Hit::similarity));
+        for (int i = from; i < to; i++) {
+            Entry e = entries[i];
+            if (e.ownerId() != null && !e.ownerId().equals(owner)) {
+                continue;
+            }
+            float s = dot(vectors, i * dimensions, q, dimensions);
+            if (best.size() < k) {
+                if (!e.key().equals(excludeKey)) {
+                    best.add(new Hit(e, s));
+                }
+            } else if (s > best.peek().similarity() && !e.key().equals(excludeKey)) {
+                best.poll();
+                best.add(new Hit(e, s));
+            }
+        }
+        return new ArrayList<>(best);
     }
 
     /** Eight independent accumulators: the JIT does not vectorise float reductions, but it pipelines these. */

@@ -94,7 +94,7 @@ public class XrayUpload extends Div {
         attachEvent.getUI().getPage().executeJs("""
                 const upload = $0, box = $1, img = $2, name = $3, status = $4;
                 let url;
-                const kb = (n) => n >= 1048576 ? (n / 1048576).toFixed(1) + ' MB' : Math.max(1, Math.round(n / 1024)) + ' kB';
+                const kb = (n) => n >= 1e6 ? (n / 1e6).toFixed(1) + ' MB' : Math.max(1, Math.round(n / 1e3)) + ' kB';
                 upload.addEventListener('upload-before', (e) => {
                   const file = e.detail.file;
                   if (url) { URL.revokeObjectURL(url); url = undefined; }

@@ -212,7 +212,7 @@ class ComparePanel extends Div {
             return new NativeTableCell("not reported");
         }
         Span value = new Span(FindingsTable.percent(f.probability()) + " ");
-        return new NativeTableCell(value, FindingsTable.badge(f.positive()));
+        return new NativeTableCell(value, FindingsTable.badge(f));
     }
 
     /** In words, so the direction never depends on colour or an arrow alone. */

@@ -24,6 +24,7 @@ import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.spring.data.VaadinSpringDataHelpers;
 import jakarta.annotation.security.RolesAllowed;
+import org.chestlens.analysis.FindingsTable;
 import org.chestlens.security.Roles;
 import org.chestlens.ui.MainLayout;
 import java.util.Objects;
@@ -181,14 +182,14 @@ public class PatientListView extends Div {
     static Component findingsCell(PatientOverview overview) {
         Div cell = new Div();
         cell.addClassName("cl-badges");
-        if (overview.latestPositiveFindings().isEmpty()) {
+        if (overview.latestPositive().isEmpty()) {
             Span none = new Span(overview.lastStudyDate().isPresent() ? "None above threshold" : "No studies yet");
             none.addClassName("cl-muted");
             cell.add(none);
         }
-        for (String label : overview.latestPositiveFindings()) {
-            Span badge = new Span(label);
-            badge.getElement().getThemeList().add("badge error");
+        for (PatientOverview.PositiveFinding finding : overview.latestPositive()) {
+            Span badge = new Span(finding.label());
+            badge.getElement().getThemeList().add(FindingsTable.positiveTheme(finding.code()));
             cell.add(badge);
         }
         return cell;

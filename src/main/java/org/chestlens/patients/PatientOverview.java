@@ -7,9 +7,18 @@ import java.util.List;
 import java.util.Optional;
 
 /** One row of the patient list: the patient, the date of their latest study and what it found. */
-public record PatientOverview(Patient patient, Optional<LocalDate> lastStudyDate, List<String> latestPositiveFindings) {
+public record PatientOverview(Patient patient, Optional<LocalDate> lastStudyDate, List<PositiveFinding> latestPositive) {
+
+    /** A finding the latest study found positive: its code (for styling) and its label (to show). */
+    public record PositiveFinding(String code, String label) {
+    }
 
     static final DateTimeFormatter DATE = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM);
+
+    /** The labels of the latest study's positive findings, most probable first. */
+    public List<String> latestPositiveFindings() {
+        return latestPositive.stream().map(PositiveFinding::label).toList();
+    }
 
     String lastStudyText() {
         return lastStudyDate.map(DATE::format).orElse("No studies yet");

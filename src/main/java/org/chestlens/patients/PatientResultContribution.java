@@ -141,7 +141,7 @@ class PatientResultContribution implements ResultContribution {
             label.addClassName("cl-feedback-label");
             Span model = new Span("Model: " + FindingsTable.percent(finding.probability()) + " ");
             model.addClassName("cl-muted");
-            Div name = new Div(label, model, FindingsTable.badge(finding.positive()));
+            Div name = new Div(label, model, FindingsTable.badge(finding));
             name.addClassName("cl-feedback-finding");
             Div row = new Div(name, verdict);
             row.addClassName("cl-feedback-row");

@@ -68,7 +68,8 @@ public class PatientService {
         return patients.search(owner, likePattern(text), withDefaultSort(pageable)).map(patient -> {
             Optional<AnalysisSummary> latest = analysisService.listForPatient(owner, patient.getId()).stream().findFirst();
             return new PatientOverview(patient, latest.map(PatientService::studyDate),
-                    latest.map(s -> s.positiveFindings().stream().map(code -> labels.getOrDefault(code, code)).toList())
+                    latest.map(s -> s.positiveFindings().stream()
+                                    .map(code -> new PatientOverview.PositiveFinding(code, labels.getOrDefault(code, code))).toList())
                             .orElse(List.of()));
         });
     }
@@ -122,6 +123,11 @@ public class PatientService {
     public List<AnalysisSummary> unattachedAnalyses(int limit) {
         return analysisService.listForOwner(owner(), PageRequest.of(0, Math.max(limit * 4, 50))).stream()
                 .filter(s -> s.patientId().isEmpty()).limit(limit).toList();
+    }
+
+    /** Files one of the clinician's own analyses under one of their patients, keeping its study date. */
+    public void attach(String publicId, long patientId) {
+        attach(publicId, patientId, Optional.empty());
     }
 
     /**

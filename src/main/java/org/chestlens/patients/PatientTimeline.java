@@ -19,6 +19,7 @@ import org.chestlens.analysis.AnalysisImages;
 import org.chestlens.analysis.AnalysisService;
 import org.chestlens.analysis.AnalysisStatus;
 import org.chestlens.analysis.AnalysisSummary;
+import org.chestlens.analysis.FindingsTable;
 import org.chestlens.analysis.ResultView;
 
 /** A patient's studies, newest first: thumbnail, date, what was found, and the way to the full result. */
@@ -84,7 +85,7 @@ final class PatientTimeline {
             for (String code : study.positiveFindings()) {
                 Span badge = new Span(labels.getOrDefault(code, code) + " "
                         + TrendChart.percent(study.probabilities().getOrDefault(code, 0.0)));
-                badge.getElement().getThemeList().add("badge error");
+                badge.getElement().getThemeList().add(FindingsTable.positiveTheme(code));
                 badges.add(badge);
             }
         }

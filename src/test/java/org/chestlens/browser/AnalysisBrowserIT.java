@@ -25,7 +25,7 @@ import org.openqa.selenium.WebElement;
  * finding and opacity, zoom with the keyboard, download the PDF; and the same pages at 390 px.
  * Measures upload-to-result time (target: under 2 s on this machine).
  */
-class AnalysisBrowserIT extends BrowserTest {
+class AnalysisBrowserIT extends JourneyTest {
 
     static final Path TIMINGS = SCREENSHOTS.resolve("timings.txt");
 
@@ -38,21 +38,39 @@ class AnalysisBrowserIT extends BrowserTest {
         // The first upload after start-up also pays for class loading and JIT: measured and reported, then a second,
         // warm one is held to the target.
         double cold = uploadToResult(png, "cold (first upload after start)");
-        open("upload");
-        double warm = uploadToResult(png, "warm");
-        assertThat(warm).as("upload to result for a 2 MB PNG (warm server)").isLessThan(2.0);
+        // The machine is shared (model training, other builds): the median of three warm uploads is held to the target.
+        double[] warm = new double[3];
+        for (int i = 0; i < warm.length; i++) {
+            open("upload");
+            warm[i] = uploadToResult(png, "warm " + (i + 1));
+        }
+        java.util.Arrays.sort(warm);
+        recordTiming(String.format(Locale.ROOT, "upload-to-result median of 3 warm: %.2f s; load average %s", warm[1],
+                Files.readString(Path.of("/proc/loadavg")).trim()));
+        assertThat(warm[1]).as("upload to result for a 2 MB PNG (median of 3, warm server)").isLessThan(2.0);
         assertThat(cold).as("upload to result, first upload after start").isLessThan(6.0);
 
         assertThat(text("result-title")).isEqualTo("X-ray analysis");
         assertThat(text("retention-notice")).startsWith("Kept until");
         assertThat(text("model-info")).contains("chestlens-test");
         assertThat(text("positives-summary")).isNotBlank();
-        System.out.println("[debug] " + ((JavascriptExecutor) driver).executeScript(
-                "const v = document.getElementById('xray-viewer'); const i = v.shadowRoot.querySelector('img.overlay');"
-                + "return 'attr=' + v.getAttribute('overlay') + ' img=' + (i ? (i.src + ' complete=' + i.complete + ' w=' + i.naturalWidth) : 'none') + ' html=' + v.shadowRoot.innerHTML.substring(0, 1500);"));
-        screenshot("debug-overlay");
         wait.until(d -> overlayLoaded());
-        screenshot("analysis-02-result-1440");
+        fullScreenshot("analysis-02-result-1440");
+
+        // Copy link: to the clipboard, or (where the browser refuses) shown selected for copying by hand.
+        String resultUrl = driver.getCurrentUrl();
+        WebElement copy = byId("copy-link");
+        focus(copy);
+        copy.sendKeys(Keys.ENTER);
+        waitForVaadin();
+        wait.until(d -> !d.findElements(By.id("result-link")).isEmpty() || d.findElements(By.cssSelector("vaadin-notification-card"))
+                .stream().anyMatch(c -> c.getText().contains("Link copied")));
+        if (!driver.findElements(By.id("result-link")).isEmpty()) {
+            wait.until(d -> resultUrl.equals(d.findElement(By.cssSelector("#result-link input")).getDomProperty("value")));
+            screenshot("analysis-02b-copy-link-fallback");
+            driver.findElement(By.cssSelector("vaadin-confirm-dialog-overlay vaadin-button, vaadin-confirm-dialog vaadin-button[slot='confirm-button']")).click();
+            waitForVaadin();
+        }
 
         // Another finding's heatmap.
         String firstOverlay = viewerAttribute("overlay");
@@ -114,7 +132,7 @@ class AnalysisBrowserIT extends BrowserTest {
         waitForVaadin();
         byId("findings");
         wait.until(d -> baseImageLoaded() && overlayLoaded());
-        screenshot("analysis-04-result-390");
+        fullScreenshot("analysis-04-result-390");
         assertThat(horizontalOverflow()).as("no sideways scrolling at 390 px").isFalse();
         open("upload");
         screenshot("analysis-05-upload-390");
@@ -158,9 +176,6 @@ class AnalysisBrowserIT extends BrowserTest {
         return label;
     }
 
-    void focus(WebElement element) {
-        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", element);
-    }
 
     /** Seconds from handing over the file to the result page with its X-ray drawn; records the stages. */
     double uploadToResult(Path png, String label) throws IOException {
@@ -179,6 +194,25 @@ class AnalysisBrowserIT extends BrowserTest {
         return seconds;
     }
 
+    @Test
+    void progressAndPreviewWhileUploading() throws Exception {
+        Path png = twoMegabytePng();
+        open("upload");
+        // A slow link (about 1 MB/s up), so the uploading state stays long enough to be seen.
+        driver.executeCdpCommand("Network.enable", Map.of());
+        driver.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", false, "latency", 20,
+                "downloadThroughput", -1, "uploadThroughput", 1_000_000));
+        chooseFile(png);
+        wait.until(d -> d.findElement(By.id("upload-status")).getText().startsWith("Uploading"));
+        assertThat(text("upload-file-name")).startsWith(png.getFileName().toString()).contains("MB");
+        assertThat((Boolean) js().executeScript(
+                "const i = document.querySelector('.cl-upload-preview-image'); return i.complete && i.naturalWidth > 0;")).isTrue();
+        screenshot("analysis-08-uploading-with-preview");
+        driver.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", false, "latency", 0,
+                "downloadThroughput", -1, "uploadThroughput", -1));
+        wait.until(d -> d.getCurrentUrl().contains("/analysis/"));
+    }
+
     /** A generated chest phantom, big and noisy enough to weigh about 2 MB as PNG. */
     static Path twoMegabytePng() throws IOException {
         byte[] bytes = TestImages.png(TestImages.phantomChest(1800, 1700, 11));
@@ -188,14 +222,6 @@ class AnalysisBrowserIT extends BrowserTest {
         return file;
     }
 
-    /** Hands a file to vaadin-upload's file input (in its shadow root), as choosing it in the file dialog would. */
-    void chooseFile(Path file) {
-        WebElement upload = byId("xray-upload");
-        WebElement input = (WebElement) ((JavascriptExecutor) driver).executeScript(
-                "return arguments[0].shadowRoot.querySelector('input[type=file]') || arguments[0].querySelector('input[type=file]');",
-                upload);
-        input.sendKeys(file.toAbsolutePath().toString());
-    }
 
     private SearchContext viewerRoot() {
         return byId("xray-viewer").getShadowRoot();
@@ -221,15 +247,6 @@ class AnalysisBrowserIT extends BrowserTest {
                         + "return !!(i && i.complete && i.naturalWidth > 0);"));
     }
 
-    boolean horizontalOverflow() {
-        return Boolean.TRUE.equals(((JavascriptExecutor) driver).executeScript(
-                "const layout = document.querySelector('vaadin-app-layout');"
-                        + "const content = layout && layout.shadowRoot && layout.shadowRoot.querySelector('[content]');"
-                        + "const page = document.querySelector('.cl-page');"
-                        + "return document.documentElement.scrollWidth > window.innerWidth + 1"
-                        + " || (content && content.scrollWidth > content.clientWidth + 1)"
-                        + " || (page && page.scrollWidth > page.clientWidth + 1);"));
-    }
 
     static void recordTiming(String line) throws IOException {
         System.out.println("[timing] " + line);

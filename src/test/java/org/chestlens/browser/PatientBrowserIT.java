@@ -22,7 +22,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * give feedback on one, then the timeline, the trend charts and the side-by-side comparison with
  * synchronised heatmap settings; at 1440 and 390 px.
  */
-class PatientBrowserIT extends BrowserTest {
+class PatientBrowserIT extends JourneyTest {
 
     @Autowired
     AccountService accountService;
@@ -150,10 +150,7 @@ class PatientBrowserIT extends BrowserTest {
         waitForVaadin();
         Path png = Files.createTempFile("study", ".png");
         Files.write(png, TestImages.png(TestImages.phantomChest(900, 820, seed)));
-        WebElement input = (WebElement) ((JavascriptExecutor) driver).executeScript(
-                "return arguments[0].shadowRoot.querySelector('input[type=file]') || arguments[0].querySelector('input[type=file]');",
-                byId("xray-upload"));
-        input.sendKeys(png.toAbsolutePath().toString());
+        chooseFile(png);
         wait.until(d -> d.getCurrentUrl().contains("/analysis/"));
         waitForVaadin();
         byId("findings");
@@ -186,9 +183,6 @@ class PatientBrowserIT extends BrowserTest {
         waitForVaadin();
     }
 
-    private void focus(WebElement element) {
-        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", element);
-    }
 
     private WebElement part(WebElement viewer, String css) {
         SearchContext root = viewer.getShadowRoot();
@@ -206,27 +200,5 @@ class PatientBrowserIT extends BrowserTest {
                 "return Array.from(document.images).filter(i => i.getAttribute('src')).every(i => i.complete && i.naturalWidth > 0);"));
     }
 
-    private boolean horizontalOverflow() {
-        return Boolean.TRUE.equals(((JavascriptExecutor) driver).executeScript(
-                "const layout = document.querySelector('vaadin-app-layout');"
-                        + "const content = layout && layout.shadowRoot && layout.shadowRoot.querySelector('[content]');"
-                        + "const page = document.querySelector('.cl-page');"
-                        + "return document.documentElement.scrollWidth > window.innerWidth + 1"
-                        + " || (content && content.scrollWidth > content.clientWidth + 1)"
-                        + " || (page && page.scrollWidth > page.clientWidth + 1);"));
-    }
 
-    /** The whole page, not just the window: the window grows to the content's height for the picture. */
-    private void fullScreenshot(String name) throws Exception {
-        waitForVaadin();
-        ((JavascriptExecutor) driver).executeScript("document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; });"
-                + "window.scrollTo(0, 0);");
-        Dimension size = driver.manage().window().getSize();
-        Number height = (Number) ((JavascriptExecutor) driver).executeScript(
-                "const c = document.querySelector('.cl-content'); return c ? c.scrollHeight + 80 : document.body.scrollHeight;");
-        driver.manage().window().setSize(new Dimension(size.getWidth(), Math.min(6000, Math.max(size.getHeight(), height.intValue()))));
-        Thread.sleep(300);
-        screenshot(name);
-        driver.manage().window().setSize(size);
-    }
 }

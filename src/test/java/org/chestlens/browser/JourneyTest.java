@@ -1,0 +1,52 @@
+package org.chestlens.browser;
+
+import java.nio.file.Path;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+
+/** Helpers the analysis and patient journeys share on top of {@link BrowserTest}. */
+abstract class JourneyTest extends BrowserTest {
+
+    JavascriptExecutor js() {
+        return driver;
+    }
+
+    /** Hands a file to vaadin-upload's file input (in its shadow root), as choosing it in the file dialog would. */
+    void chooseFile(Path file) {
+        WebElement input = (WebElement) js().executeScript(
+                "return arguments[0].shadowRoot.querySelector('input[type=file]') || arguments[0].querySelector('input[type=file]');",
+                byId("xray-upload"));
+        input.sendKeys(file.toAbsolutePath().toString());
+    }
+
+    /** Scrolls the element to the middle of the window and gives it keyboard focus. */
+    void focus(WebElement element) {
+        js().executeScript("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", element);
+    }
+
+    /** True when the page (or the app layout's scrolling content) is wider than the window. */
+    boolean horizontalOverflow() {
+        return Boolean.TRUE.equals(js().executeScript(
+                "const layout = document.querySelector('vaadin-app-layout');"
+                        + "const content = layout && layout.shadowRoot && layout.shadowRoot.querySelector('[content]');"
+                        + "const page = document.querySelector('.cl-page');"
+                        + "return document.documentElement.scrollWidth > window.innerWidth + 1"
+                        + " || (content && content.scrollWidth > content.clientWidth + 1)"
+                        + " || (page && page.scrollWidth > page.clientWidth + 1);"));
+    }
+
+    /** The whole page, not just the window: the window grows to the content's height for the picture. */
+    void fullScreenshot(String name) throws Exception {
+        waitForVaadin();
+        js().executeScript("document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; });"
+                + "window.scrollTo(0, 0);");
+        Dimension size = driver.manage().window().getSize();
+        Number height = (Number) js().executeScript(
+                "const c = document.querySelector('.cl-content'); return c ? c.scrollHeight + 80 : document.body.scrollHeight;");
+        driver.manage().window().setSize(new Dimension(size.getWidth(), Math.min(6000, Math.max(size.getHeight(), height.intValue()))));
+        Thread.sleep(300);
+        screenshot(name);
+        driver.manage().window().setSize(size);
+    }
+}
