@@ -59,6 +59,11 @@ public class AnalysisService {
     private final Clock clock;
     private final Duration anonymousRetention;
     private final int heatmapSide;
+    /**
+     * At most this many analyses run at once (default: one per core); the others wait their turn. More would
+     * only share the same cores, hold more decoded images in memory and thrash caches.
+     */
+    private final java.util.concurrent.Semaphore running;
 
     AnalysisService(ImageDecoder decoder, InferenceEngine engine, AnalysisRepository analyses,
                     AnalysisImageRepository images, AnalysisWriter writer, Renderer renderer,
@@ -66,7 +71,8 @@ public class AnalysisService {
                     SimilarCases similarCases,
                     PlatformTransactionManager transactions, Clock clock,
                     @Value("${chestlens.analysis.anonymous-retention:7d}") Duration anonymousRetention,
-                    @Value("${chestlens.heatmap.max-side:512}") int heatmapSide) {
+                    @Value("${chestlens.heatmap.max-side:512}") int heatmapSide,
+                    @Value("${chestlens.analysis.max-concurrent:0}") int maxConcurrent) {
         this.decoder = decoder;
         this.engine = engine;
         this.analyses = analyses;
@@ -81,6 +87,8 @@ public class AnalysisService {
         this.clock = clock;
         this.anonymousRetention = anonymousRetention;
         this.heatmapSide = heatmapSide;
+        this.running = new java.util.concurrent.Semaphore(
+                maxConcurrent > 0 ? maxConcurrent : Runtime.getRuntime().availableProcessors(), true);
     }
 
     /** Whether uploads can be analysed now (models loaded). */
@@ -120,7 +128,17 @@ public class AnalysisService {
         }
         ModelManifest manifest = engine.manifest().orElseThrow();
         Map<String, Double> timings = new LinkedHashMap<>();
+        long queued = System.nanoTime();
+        running.acquireUninterruptibly();
+        try {
+            timings.put("queue", millis(queued));
+            return analyse(request, manifest, timings, start);
+        } finally {
+            running.release();
+        }
+    }
 
+    private AnalysisResult analyse(AnalysisRequest request, ModelManifest manifest, Map<String, Double> timings, long start) {
         long t = System.nanoTime();
         DecodedImage decoded;
         try {
