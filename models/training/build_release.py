@@ -6,7 +6,8 @@ import argparse, datetime, json, os, time
 import numpy as np
 import torch
 import onnx
-from common import (CACHE, DEFAULT_DATA, DEFAULT_OOD, FINDINGS, FINDING_LABELS, MODELS, NIH5, WEIGHTS, log,
+from common import (CACHE, DEFAULT_DATA, DEFAULT_OOD, FINDINGS, FINDING_LABELS, MODELS, NIH5, NORMAL_FINDING, SUBTYPE_OF,
+                    WEIGHTS, log,
                     setup_torch, save_json, seed_all)
 from members import MEMBERS, load_trained
 from nets import ExportMember
@@ -229,6 +230,10 @@ def main():
                 ok = ok and wa >= 0.70
         meta["reported"] = bool(ok)
         meta["reportRule"] = REPORT_RULE
+        if f in SUBTYPE_OF:
+            meta["subtypeOf"] = SUBTYPE_OF[f]
+        if f == NORMAL_FINDING:
+            meta["normal"] = True
         meta["val"] = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in val.items()}
         if "withinSource" in meta["val"]:
             meta["val"]["withinSource"] = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in val["withinSource"].items()}

@@ -19,6 +19,10 @@ def code_of(label):
 
 
 FINDINGS = [code_of(l) for l in FINDING_LABELS]
+# Relations the server applies to the threshold decisions (MANIFEST.md, "Finding relations"): a sub-type is
+# positive only while its parent is; the normal finding only while no other reported finding is.
+SUBTYPE_OF = {"bacterial_pneumonia": "pneumonia", "viral_pneumonia": "pneumonia"}
+NORMAL_FINDING = "no_finding"
 NIH5 = ["atelectasis", "cardiomegaly", "consolidation", "edema", "effusion"]
 SIZE = 128            # every image is brought to SIZE x SIZE (stretch) before anything else
 

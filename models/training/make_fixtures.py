@@ -124,9 +124,11 @@ def main():
         E = pipeline.ensemble(probs, mf, weights)[0]
         ecam = pipeline.ensemble_cam(cams, mf, weights)
         fm = man["findings"]
-        rec["ensemble"] = {"probabilities": {f["code"]: float(E[j]) for j, f in enumerate(fm)},
-                           "positive": {f["code"]: bool(E[j] >= f["threshold"]) for j, f in enumerate(fm)},
-                           "reportedPositive": [f["code"] for j, f in enumerate(fm) if f["reported"] and E[j] >= f["threshold"]],
+        probabilities = {f["code"]: float(E[j]) for j, f in enumerate(fm)}
+        positive = pipeline.consistent_positive(probabilities, fm)
+        rec["ensemble"] = {"probabilities": probabilities,
+                           "positive": positive,
+                           "reportedPositive": [f["code"] for f in fm if f["reported"] and positive[f["code"]]],
                            "cam": put(f"{stem}.ensemble.cam.f32", ecam.astype(np.float32))}
         rec["gate"] = pipeline.gate_decide(feats, man["gate"], E, fm)
         out["images"].append(rec)

@@ -78,6 +78,20 @@ def vae_scores_np(x, rec, mu, lv, w):
     return {"mse": mse, "kl": kl, "negElbo": w * d.sum(1) + kl}
 
 
+def consistent_positive(probabilities, findings_manifest):
+    """{code: p} and the manifest's findings -> {code: positive}: p >= threshold, then a sub-type only while its
+    parent is positive and the normal finding only while no other reported finding is (as the server does)."""
+    pos = {f["code"]: bool(probabilities[f["code"]] >= f["threshold"]) for f in findings_manifest}
+    for f in findings_manifest:
+        if f.get("subtypeOf") and pos[f["code"]] and not pos.get(f["subtypeOf"], False):
+            pos[f["code"]] = False
+    reported = {f["code"]: f["reported"] for f in findings_manifest}
+    for f in findings_manifest:
+        if f.get("normal") and pos[f["code"]]:
+            pos[f["code"]] = not any(v and c != f["code"] and reported[c] for c, v in pos.items())
+    return pos
+
+
 def ensemble(probs_by_member, member_findings, weights):
     """probs_by_member: {name: (N,F_m)}; weights: {name: {code: w}} -> (N, len(FINDINGS)) ensemble probabilities."""
     n = len(next(iter(probs_by_member.values())))

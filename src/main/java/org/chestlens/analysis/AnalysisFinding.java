@@ -101,7 +101,7 @@ class AnalysisFinding {
         return cam;
     }
 
-    Finding toFinding() {
-        return new Finding(code, label, probability, threshold, positive, memberProbabilities());
+    Finding toFinding(String condition) {
+        return new Finding(code, label, probability, threshold, positive, memberProbabilities(), condition);
     }
 }

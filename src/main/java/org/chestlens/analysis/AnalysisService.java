@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -468,7 +469,9 @@ public class AnalysisService {
 
     private AnalysisResult toResult(Analysis a, Timings timings) {
         boolean completed = a.getStatus() == AnalysisStatus.COMPLETED;
-        List<Finding> findings = completed ? reportedFindings(a).stream().map(AnalysisFinding::toFinding).toList() : List.of();
+        Map<String, String> conditions = conditions();
+        List<Finding> findings = completed ? reportedFindings(a).stream().map(f -> f.toFinding(conditions.get(f.code())))
+                .toList() : List.of();
         Optional<Rejection> rejection = completed ? Optional.empty()
                 : Optional.of(new Rejection(a.getRejectionReason(), a.getRejectionSuggestion(), a.getRejectionRule()));
         AnomalyScore anomaly = new AnomalyScore(a.getAnomalyMse(), a.getAnomalyKl(), a.getAnomalyNegElbo(),
@@ -539,6 +542,21 @@ public class AnalysisService {
     private ImageBytes renderAndKeep(AnalysisImage.Key key, java.util.function.Supplier<EncodedImage> render) {
         EncodedImage rendered = renderer.renderNow(key, render);
         return new ImageBytes(rendered.bytes(), rendered.mediaType());
+    }
+
+    /** The manifest's relations between findings, as sentences for the findings table. */
+    private Map<String, String> conditions() {
+        Map<String, String> labels = labels();
+        Map<String, String> out = new HashMap<>();
+        engine.manifest().ifPresent(m -> m.findings().forEach(f -> {
+            if (f.subtypeOf() != null) {
+                String parent = labels.getOrDefault(f.subtypeOf(), f.subtypeOf());
+                out.put(f.code(), "A type of " + parent + ": positive only when " + parent + " is.");
+            } else if (f.isNormal()) {
+                out.put(f.code(), "Positive only when no other finding is.");
+            }
+        }));
+        return out;
     }
 
     private Map<String, String> labels() {

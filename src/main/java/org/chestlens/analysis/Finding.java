@@ -9,9 +9,11 @@ import java.util.Map;
  * @param label                human label, e.g. "COVID-19"
  * @param probability          ensemble probability in [0, 1] (weighted mean of the members)
  * @param threshold            decision threshold from the model card (Youden's J on validation)
- * @param positive             {@code probability >= threshold}
+ * @param positive             {@code probability >= threshold}, and consistent with the other findings (see condition)
  * @param memberProbabilities  each contributing member's own probability, by member name in manifest order (transparency)
+ * @param condition            when the finding counts beyond its threshold, in words (e.g. a sub-type only with its
+ *                             parent finding); {@code null} for none
  */
 public record Finding(String code, String label, double probability, double threshold, boolean positive,
-                      Map<String, Double> memberProbabilities) {
+                      Map<String, Double> memberProbabilities, String condition) {
 }

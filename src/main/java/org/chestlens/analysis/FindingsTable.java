@@ -37,6 +37,12 @@ public final class FindingsTable {
             row.getElement().setAttribute("data-code", finding.code());
             NativeTableHeaderCell name = new NativeTableHeaderCell(finding.label());
             name.getElement().setAttribute("scope", "row");
+            if (finding.condition() != null) {
+                // Explains a bar past its threshold mark next to a "Negative" badge.
+                Span condition = new Span(finding.condition());
+                condition.addClassName("cl-finding-condition");
+                name.add(condition);
+            }
             row.add(name, new NativeTableCell(bar(finding.probability(), finding.threshold(), finding.positive(),
                             isNormal(finding.code()))),
                     new NativeTableCell(percent(finding.threshold())), new NativeTableCell(badge(finding)));

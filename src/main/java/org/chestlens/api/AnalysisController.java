@@ -76,9 +76,10 @@ class AnalysisController {
     }
 
     record FindingJson(String code, String label, double probability, double threshold, boolean positive,
-                       Map<String, Double> memberProbabilities) {
+                       Map<String, Double> memberProbabilities, String condition) {
         static FindingJson of(Finding f) {
-            return new FindingJson(f.code(), f.label(), f.probability(), f.threshold(), f.positive(), f.memberProbabilities());
+            return new FindingJson(f.code(), f.label(), f.probability(), f.threshold(), f.positive(), f.memberProbabilities(),
+                    f.condition());
         }
     }
 

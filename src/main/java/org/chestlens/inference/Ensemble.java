@@ -9,7 +9,9 @@ import org.chestlens.imaging.Resampler;
 /**
  * The ensemble maths of MANIFEST.md: per finding, the weighted mean of the probabilities of the members that
  * output it with a positive weight (probability averaging); the CAMs combined with the same weights after each
- * is bilinearly upsampled to the largest member map size; positive when {@code probability >= threshold}.
+ * is bilinearly upsampled to the largest member map size; positive when {@code probability >= threshold}, and
+ * then made consistent: a sub-type ({@code subtypeOf}) is positive only while its parent is, and the normal
+ * finding ({@code normal}) only while no other reported finding is (a study is not both normal and abnormal).
  */
 final class Ensemble {
 
@@ -34,6 +36,32 @@ final class Ensemble {
             double probability = den > 0 ? num / den : Double.NaN;
             out.add(new Prediction.FindingScore(f.code(), f.label(), probability, f.threshold(),
                     probability >= f.threshold(), f.reported(), perMember));
+        }
+        return consistent(manifest, out);
+    }
+
+    /** Applies the manifest's relations to the threshold decisions (parents have no parents: ModelChecks). */
+    static List<Prediction.FindingScore> consistent(ModelManifest manifest, List<Prediction.FindingScore> raw) {
+        Map<String, Boolean> positive = new LinkedHashMap<>();
+        raw.forEach(s -> positive.put(s.code(), s.positive()));
+        for (ModelManifest.FindingSpec f : manifest.findings()) {
+            if (f.subtypeOf() != null && positive.get(f.code()) && !positive.getOrDefault(f.subtypeOf(), false)) {
+                positive.put(f.code(), false);
+            }
+        }
+        Map<String, Boolean> reported = new LinkedHashMap<>();
+        manifest.findings().forEach(f -> reported.put(f.code(), f.reported()));
+        for (ModelManifest.FindingSpec f : manifest.findings()) {
+            if (f.isNormal() && positive.get(f.code())) {
+                boolean anyOther = positive.entrySet().stream()
+                        .anyMatch(e -> !e.getKey().equals(f.code()) && e.getValue() && reported.get(e.getKey()));
+                positive.put(f.code(), !anyOther);
+            }
+        }
+        List<Prediction.FindingScore> out = new ArrayList<>(raw.size());
+        for (Prediction.FindingScore s : raw) {
+            out.add(s.positive() == positive.get(s.code()) ? s : new Prediction.FindingScore(s.code(), s.label(),
+                    s.probability(), s.threshold(), positive.get(s.code()), s.reported(), s.memberProbabilities()));
         }
         return out;
     }

@@ -92,6 +92,7 @@ public class InferenceEngine implements DisposableBean {
             this.vae = new OnnxGraph(this.modelsDir.resolve(a.file()), a.input().name(), intraOpThreads, predictors);
             ModelChecks.anomaly(a, vae);
             ModelChecks.gateFeatures(manifest, manifestFile);
+            ModelChecks.findingRelations(manifest, manifestFile);
         } catch (RuntimeException e) {
             members.values().forEach(OnnxGraph::close);
             throw e;

@@ -38,6 +38,25 @@ final class ModelChecks {
         expect(graph, out, a.outputs().logvar(), s -> s.length == 2 && s[1] == z, "[1, " + z + "]");
     }
 
+    /** Sub-types name an existing finding that is not itself a sub-type; at most one normal finding. */
+    static void findingRelations(ModelManifest manifest, Path manifestFile) {
+        Map<String, ModelManifest.FindingSpec> byCode = new java.util.HashMap<>();
+        manifest.findings().forEach(f -> byCode.put(f.code(), f));
+        for (ModelManifest.FindingSpec f : manifest.findings()) {
+            if (f.subtypeOf() == null) {
+                continue;
+            }
+            ModelManifest.FindingSpec parent = byCode.get(f.subtypeOf());
+            if (parent == null || parent.subtypeOf() != null || parent.code().equals(f.code())) {
+                throw new IllegalStateException(manifestFile + ": finding '" + f.code() + "' is a sub-type of '"
+                        + f.subtypeOf() + "', which is not a top-level finding of the manifest");
+            }
+        }
+        if (manifest.findings().stream().filter(ModelManifest.FindingSpec::isNormal).count() > 1) {
+            throw new IllegalStateException(manifestFile + ": more than one finding is marked normal");
+        }
+    }
+
     static void gateFeatures(ModelManifest manifest, Path manifestFile) {
         if (manifest.gate() == null || manifest.gate().rules() == null) {
             return;

@@ -26,7 +26,17 @@ public record ModelManifest(String name, String version, String created, String 
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record FindingSpec(String code, String label, double threshold, boolean reported, String reportRule,
-                              ValStats val) {
+                              ValStats val, String subtypeOf, Boolean normal) {
+
+        /** Test and tooling shorthand: a finding with no relation to others. */
+        public FindingSpec(String code, String label, double threshold, boolean reported, String reportRule, ValStats val) {
+            this(code, label, threshold, reported, reportRule, val, null, null);
+        }
+
+        /** "No Finding": positive only while no other reported finding is. */
+        public boolean isNormal() {
+            return Boolean.TRUE.equals(normal);
+        }
     }
 
     /** The model card's validation numbers for one finding. */

@@ -1,10 +1,13 @@
 package org.chestlens.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.chestlens.imaging.TestImages;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -46,6 +49,27 @@ class ReleaseModelsTest {
         assertThat(result.anomaly().percentile()).isBetween(0.0, 100.0);
         assertThat(service.anomalyMap(result.publicId(), Optional.empty())).isPresent();
         assertThat(service.image(result.publicId(), Optional.empty()).orElseThrow().mediaType()).isEqualTo("image/png");
+    }
+
+    @Test
+    void everyImageOfTheOutOfDistributionFolderIsRefused() throws Exception {
+        Path folder = Path.of("../shared/data/ood/images");
+        assumeTrue(Files.isDirectory(folder), "../shared/data/ood is absent on this machine");
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(folder)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        assertThat(files).isNotEmpty();
+        for (Path file : files) {
+            AnalysisResult result;
+            try {
+                result = service.analyse(AnalysisRequest.of(Files.readAllBytes(file), file.getFileName().toString()));
+            } catch (InvalidUploadException e) {
+                continue; // refused before analysis (format, size): also not analysed
+            }
+            assertThat(result.status()).as(file + " must not be analysed").isEqualTo(AnalysisStatus.REJECTED);
+            assertThat(result.findings()).isEmpty();
+        }
     }
 
     @Test

@@ -67,4 +67,24 @@ class EnsembleTest {
                 (1 * 10 + 3 * 6) / 4f, (1 * 10 + 3 * 6) / 4f);
         assertThat(cams.byFinding().get("z")).containsExactly(0, 0, 0, 0);
     }
+
+    @Test
+    void aSubtypeIsPositiveOnlyWithItsParentAndNormalOnlyWithoutOtherPositives() {
+        ModelManifest related = ManifestMaths.manifest(List.of(
+                        new ModelManifest.FindingSpec("normal", "Normal", 0.5, true, "test", null, null, true),
+                        finding("parent", 0.5, true),
+                        new ModelManifest.FindingSpec("sub", "Sub", 0.3, true, "test", null, "parent", null),
+                        finding("hidden", 0.5, false)),
+                List.of(member("a", List.of("normal", "parent", "sub", "hidden"),
+                        Map.of("normal", 1.0, "parent", 1.0, "sub", 1.0, "hidden", 1.0))), null);
+        // sub passes its threshold but its parent does not; hidden is positive but not reported.
+        List<Prediction.FindingScore> f = Ensemble.findings(related, Map.of("a",
+                result(new float[] {0.9f, 0.4f, 0.8f, 0.9f}, new float[16], 2, 2)));
+        assertThat(f).extracting(Prediction.FindingScore::positive).containsExactly(true, false, false, true);
+        assertThat(f.get(2).probability()).as("the probability itself is kept").isCloseTo(0.8, within(1e-6));
+
+        // parent positive: the sub-type counts, and the study is no longer "normal".
+        f = Ensemble.findings(related, Map.of("a", result(new float[] {0.9f, 0.6f, 0.8f, 0.1f}, new float[16], 2, 2)));
+        assertThat(f).extracting(Prediction.FindingScore::positive).containsExactly(false, true, true, false);
+    }
 }

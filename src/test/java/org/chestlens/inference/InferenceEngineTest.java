@@ -63,6 +63,14 @@ class InferenceEngineTest {
                 .hasMessageContaining("manifest.json").hasMessageContaining("input.sharpness");
     }
 
+    @Test
+    void aSubtypeOfAnUnknownFindingStopsStartUp(@TempDir Path dir) throws IOException {
+        copyTestModels(dir);
+        edit(dir, "\"code\": \"covid_19\",", "\"code\": \"covid_19\", \"subtypeOf\": \"viral\",");
+        assertThatThrownBy(() -> new InferenceEngine(dir, 1, 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("manifest.json").hasMessageContaining("covid_19").hasMessageContaining("viral");
+    }
+
     private static void edit(Path dir, String from, String to) throws IOException {
         Path manifest = dir.resolve("manifest.json");
         String text = Files.readString(manifest);
