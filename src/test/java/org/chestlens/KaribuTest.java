@@ -21,6 +21,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /**
@@ -47,6 +48,10 @@ public abstract class KaribuTest {
 
     @BeforeEach
     void setUpVaadin() {
+        // Each Spring context installs its own Vaadin holder strategy JVM-wide; when the cache switches back to this
+        // context after another one started, make its strategy the current one again so that code reading the global
+        // holder (Vaadin, these tests) and code using the bean (Spring Security) agree.
+        SecurityContextHolder.setContextHolderStrategy(context.getBean(SecurityContextHolderStrategy.class));
         Function0<UI> uiFactory = UI::new;
         SpringServlet servlet = new MockSpringServlet(routes, context, uiFactory);
         MockVaadin.setup(uiFactory, servlet);

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.util.Optional;
 import org.chestlens.accounts.ApiTokenService;
 import org.chestlens.security.ChestLensPrincipal;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -20,7 +21,9 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -38,12 +41,16 @@ class ApiSecurityConfig {
 
     @Bean
     @Order(1)
-    SecurityFilterChain apiSecurityFilterChain(HttpSecurity http, ApiTokenService tokens, ObjectMapper json) throws Exception {
+    SecurityFilterChain apiSecurityFilterChain(HttpSecurity http, ApiTokenService tokens, ObjectMapper json,
+                                               ObjectProvider<SecurityContextHolderStrategy> strategies) throws Exception {
+        // The same holder strategy as method security reads (Vaadin registers its own as a bean), not the
+        // JVM-global one, which another application context in the same JVM may have replaced.
+        SecurityContextHolderStrategy strategy = strategies.getIfAvailable(SecurityContextHolder::getContextHolderStrategy);
         http.securityMatcher(BASE + "/**")
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
-                .addFilterBefore(new BearerTokenFilter(tokens, json), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new BearerTokenFilter(tokens, json, strategy), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth.anyRequest().permitAll())
                 .exceptionHandling(errors -> errors
                         .authenticationEntryPoint((request, response, e) -> writeProblem(json, response, HttpStatus.UNAUTHORIZED,
@@ -72,10 +79,12 @@ class ApiSecurityConfig {
 
         private final ApiTokenService tokens;
         private final ObjectMapper json;
+        private final SecurityContextHolderStrategy strategy;
 
-        BearerTokenFilter(ApiTokenService tokens, ObjectMapper json) {
+        BearerTokenFilter(ApiTokenService tokens, ObjectMapper json, SecurityContextHolderStrategy strategy) {
             this.tokens = tokens;
             this.json = json;
+            this.strategy = strategy;
         }
 
         @Override
@@ -90,8 +99,10 @@ class ApiSecurityConfig {
                             "The API token is unknown, revoked or expired, or its account is disabled.", "invalid-token");
                     return;
                 }
-                SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
+                SecurityContext context = strategy.createEmptyContext();
+                context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
                         principal.get(), null, principal.get().getAuthorities()));
+                strategy.setContext(context);
             }
             chain.doFilter(request, response);
         }

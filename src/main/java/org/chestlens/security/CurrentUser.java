@@ -4,7 +4,9 @@ import com.vaadin.flow.spring.security.AuthenticationContext;
 import java.util.Optional;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.stereotype.Component;
 
 /** Who is signed in, for views and services; empty for anonymous visitors. */
@@ -12,13 +14,16 @@ import org.springframework.stereotype.Component;
 public class CurrentUser {
 
     private final AuthenticationContext authenticationContext;
+    /** The application context's own strategy (Vaadin registers one), as security filters and method security use. */
+    private final SecurityContextHolderStrategy securityContexts;
 
-    CurrentUser(AuthenticationContext authenticationContext) {
+    CurrentUser(AuthenticationContext authenticationContext, ObjectProvider<SecurityContextHolderStrategy> strategies) {
         this.authenticationContext = authenticationContext;
+        this.securityContexts = strategies.getIfAvailable(SecurityContextHolder::getContextHolderStrategy);
     }
 
     public Optional<ChestLensPrincipal> get() {
-        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        Authentication authentication = securityContexts.getContext().getAuthentication();
         if (authentication != null && authentication.getPrincipal() instanceof ChestLensPrincipal principal) {
             return Optional.of(principal);
         }
@@ -36,10 +41,10 @@ public class CurrentUser {
 
     /** Shows a changed display name at once, without signing in again. */
     public void displayNameChanged(String displayName) {
-        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        Authentication authentication = securityContexts.getContext().getAuthentication();
         if (authentication != null && authentication.getPrincipal() instanceof ChestLensPrincipal principal) {
             ChestLensPrincipal renamed = principal.withDisplayName(displayName);
-            SecurityContextHolder.getContext().setAuthentication(
+            securityContexts.getContext().setAuthentication(
                     UsernamePasswordAuthenticationToken.authenticated(renamed, null, renamed.getAuthorities()));
         }
     }

@@ -25,6 +25,7 @@ final class FixtureParity {
 
     private final Path modelsDir;
     private final double tolerance;
+    private String worstOutput = "";
     private final JsonNode fixtures;
     private final List<String> mismatches = new ArrayList<>();
     private double worst;
@@ -103,6 +104,11 @@ final class FixtureParity {
         return worst;
     }
 
+    /** Which output the worst difference was in. */
+    String worstOutput() {
+        return worstOutput;
+    }
+
     private void values(String what, float[] actual, float[] expected) {
         if (actual.length != expected.length) {
             mismatches.add(what + ": length " + actual.length + " vs " + expected.length);
@@ -118,7 +124,10 @@ final class FixtureParity {
                 at = i;
             }
         }
-        worst = Math.max(worst, max);
+        if (max > worst) {
+            worst = max;
+            worstOutput = what;
+        }
         if (max > tolerance) {
             mismatches.add(String.format("%s: max diff %.3g at %d (%s vs %s)", what, max, at, actual[at], expected[at]));
         }
@@ -131,7 +140,10 @@ final class FixtureParity {
             return;
         }
         double d = Math.abs(actual - expected) / Math.max(1.0, Math.abs(expected));
-        worst = Math.max(worst, d);
+        if (d > worst) {
+            worst = d;
+            worstOutput = what;
+        }
         if (!(d <= tolerance)) {
             mismatches.add(String.format("%s: %s vs %s", what, actual, expected));
         }
