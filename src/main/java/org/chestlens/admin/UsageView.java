@@ -72,8 +72,9 @@ public class UsageView extends Div {
         show(statistics.report(period.getValue()));
     }
 
-    void show(UsageReport report) {
-        this.report = report;
+    /** Shows the given report (tests hand in one of a quiet period for the empty state). */
+    void show(UsageReport shown) {
+        report = shown;
         content.removeAll();
         Paragraph range = new Paragraph(UsageChart.DAY.format(report.firstDay()) + " to "
                 + UsageChart.DAY.format(report.lastDay()) + " (days in " + report.zone().getId() + " time)");
@@ -229,10 +230,13 @@ public class UsageView extends Div {
         }
         long rejected = report.volume().rejected();
         Grid<UsageReport.RejectionCount> grid = grid("usage-rejection-grid");
-        grid.addColumn(UsageReport.RejectionCount::reason).setHeader("Reason given").setFlexGrow(3);
-        grid.addColumn(UsageReport.RejectionCount::rule).setHeader("Rule").setFlexGrow(1);
-        grid.addColumn(r -> number(r.count())).setHeader("Analyses").setTextAlign(ColumnTextAlign.END);
-        grid.addColumn(r -> percent(r.count() / (double) rejected)).setHeader("Share").setTextAlign(ColumnTextAlign.END);
+        // The rule's code under the sentence: two narrow columns fewer on a phone.
+        grid.addComponentColumn(r -> twoLines(r.reason(), "rule " + r.rule())).setHeader("Reason given").setKey("reason")
+                .setFlexGrow(1);
+        grid.addColumn(r -> number(r.count())).setHeader("Analyses").setTextAlign(ColumnTextAlign.END)
+                .setWidth("6.5rem").setFlexGrow(0);
+        grid.addColumn(r -> percent(r.count() / (double) rejected)).setHeader("Share").setTextAlign(ColumnTextAlign.END)
+                .setWidth("5rem").setFlexGrow(0);
         grid.setItems(report.rejections());
         Paragraph note = new Paragraph(number(rejected) + " of " + number(report.volume().total()) + " analyses ("
                 + percent(report.volume().rejectionRate()) + ") were rejected by the \"cannot analyse\" gate.");
@@ -242,15 +246,24 @@ public class UsageView extends Div {
 
     private Div models() {
         Grid<UsageReport.ModelUse> grid = grid("usage-models");
-        grid.addColumn(UsageReport.ModelUse::name).setHeader("Model").setFlexGrow(2);
-        grid.addColumn(UsageReport.ModelUse::version).setHeader("Version");
-        grid.addColumn(m -> number(m.analyses())).setHeader("Analyses").setTextAlign(ColumnTextAlign.END);
-        grid.addColumn(m -> UsersView.DATE_TIME.format(m.firstUsed())).setHeader("First used").setFlexGrow(2);
-        grid.addColumn(m -> UsersView.DATE_TIME.format(m.lastUsed())).setHeader("Last used").setFlexGrow(2);
+        grid.addComponentColumn(m -> twoLines(m.name(), "version " + m.version())).setHeader("Model release").setKey("release")
+                .setFlexGrow(1);
+        grid.addColumn(m -> number(m.analyses())).setHeader("Analyses").setTextAlign(ColumnTextAlign.END)
+                .setWidth("6.5rem").setFlexGrow(0);
+        grid.addColumn(m -> UsageChart.DAY.format(m.firstUsed().atZone(report.zone())) + " to "
+                + UsageChart.DAY.format(m.lastUsed().atZone(report.zone()))).setHeader("In use").setFlexGrow(1);
         grid.setItems(report.models());
-        Paragraph note = new Paragraph("Analyses in this period; first and last use over all time.");
+        Paragraph note = new Paragraph("Analyses in this period; in use from the first to the last analysis ever made with the release.");
         note.addClassName("cl-caption");
         return section("usage-model-versions", "Model versions", note, grid);
+    }
+
+    private static Div twoLines(String main, String secondary) {
+        Span second = new Span(secondary);
+        second.addClassName("cl-usage-secondary");
+        Div cell = new Div(new Span(main), second);
+        cell.addClassName("cl-usage-cell");
+        return cell;
     }
 
     private static <T> Grid<T> grid(String id) {

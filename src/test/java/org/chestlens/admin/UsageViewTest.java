@@ -9,6 +9,7 @@ import static com.github.mvysny.kaributesting.v10.LocatorJ._setValue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.mvysny.kaributesting.v10.GridKt;
 import com.github.mvysny.kaributesting.v10.MockAccessDeniedException;
 import com.vaadin.flow.component.Svg;
 import com.vaadin.flow.component.UI;
@@ -74,9 +75,9 @@ class UsageViewTest extends KaribuTest {
         assertThat(_find(_get(NativeDetails.class, spec -> spec.withId("usage-table")), NativeTableRow.class)).hasSize(8);
 
         assertThat(rows("usage-findings")).hasSize(4).anySatisfy(row -> assertThat(row).contains("Pneumonia"));
-        assertThat(rows("usage-rejection-grid"))
-                .anySatisfy(row -> assertThat(row).contains("input.saturation", "This looks like a colour image"));
-        assertThat(rows("usage-models")).anySatisfy(row -> assertThat(row).contains("chestlens-test"));
+        assertThat(cells("usage-rejection-grid", "reason"))
+                .anySatisfy(cell -> assertThat(cell).contains("This looks like a colour image", "rule input.saturation"));
+        assertThat(cells("usage-models", "release")).anySatisfy(cell -> assertThat(cell).contains("chestlens-test"));
         assertThat(_get(RouterLink.class, spec -> spec.withId("audit-link")).getHref()).isEqualTo("admin/audit");
 
         _setValue(view.period, UsagePeriod.ALL_TIME);
@@ -115,6 +116,14 @@ class UsageViewTest extends KaribuTest {
 
     private static String statValue(String id) {
         return _get(_get(Div.class, spec -> spec.withId(id)), Span.class, spec -> spec.withClasses("cl-stat-value")).getText();
+    }
+
+    /** The text of a component column's cells (Karibu creates them on request). */
+    @SuppressWarnings("unchecked")
+    private static List<String> cells(String gridId, String columnKey) {
+        Grid<Object> grid = _get(Grid.class, spec -> spec.withId(gridId));
+        return IntStream.range(0, _size(grid))
+                .mapToObj(i -> GridKt._getCellComponent(grid, i, columnKey).getElement().getTextRecursively()).toList();
     }
 
     @SuppressWarnings("unchecked")
