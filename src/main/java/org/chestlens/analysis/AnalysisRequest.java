@@ -13,11 +13,15 @@ import java.util.Optional;
  * @param patientId one of the owner's patients (the caller checks that it is theirs); needs an owner
  * @param studyDate when the X-ray was taken; not in the future
  * @param note      free text, at most {@value #MAX_NOTE_LENGTH} characters
+ * @param channel   where the upload came from, for the usage statistics only
  */
 public record AnalysisRequest(byte[] bytes, String fileName, Optional<Long> ownerId, Optional<Long> patientId,
-                              Optional<LocalDate> studyDate, Optional<String> note) {
+                              Optional<LocalDate> studyDate, Optional<String> note, Channel channel) {
 
     public static final int MAX_NOTE_LENGTH = 2000;
+
+    /** The web pages, or the REST API. */
+    public enum Channel { UI, API }
 
     public AnalysisRequest {
         Objects.requireNonNull(bytes, "bytes");
@@ -26,30 +30,37 @@ public record AnalysisRequest(byte[] bytes, String fileName, Optional<Long> owne
         Objects.requireNonNull(patientId, "patientId");
         Objects.requireNonNull(studyDate, "studyDate");
         note = Objects.requireNonNull(note, "note").map(String::strip).filter(n -> !n.isEmpty());
+        Objects.requireNonNull(channel, "channel");
     }
 
     public static AnalysisRequest of(byte[] bytes, String fileName) {
-        return new AnalysisRequest(bytes, fileName, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        return new AnalysisRequest(bytes, fileName, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Channel.UI);
     }
 
     public AnalysisRequest withOwner(long accountId) {
-        return new AnalysisRequest(bytes, fileName, Optional.of(accountId), patientId, studyDate, note);
+        return new AnalysisRequest(bytes, fileName, Optional.of(accountId), patientId, studyDate, note, channel);
     }
 
     /** Same as {@link #withOwner(long)} for an optional signed-in user (e.g. {@code currentUser.accountId()}). */
     public AnalysisRequest withOwner(Optional<Long> accountId) {
-        return new AnalysisRequest(bytes, fileName, accountId, patientId, studyDate, note);
+        return new AnalysisRequest(bytes, fileName, accountId, patientId, studyDate, note, channel);
     }
 
     public AnalysisRequest withPatient(long id) {
-        return new AnalysisRequest(bytes, fileName, ownerId, Optional.of(id), studyDate, note);
+        return new AnalysisRequest(bytes, fileName, ownerId, Optional.of(id), studyDate, note, channel);
     }
 
     public AnalysisRequest withStudyDate(LocalDate date) {
-        return new AnalysisRequest(bytes, fileName, ownerId, patientId, Optional.ofNullable(date), note);
+        return new AnalysisRequest(bytes, fileName, ownerId, patientId, Optional.ofNullable(date), note, channel);
     }
 
     public AnalysisRequest withNote(String text) {
-        return new AnalysisRequest(bytes, fileName, ownerId, patientId, studyDate, Optional.ofNullable(text));
+        return new AnalysisRequest(bytes, fileName, ownerId, patientId, studyDate, Optional.ofNullable(text), channel);
+    }
+
+    /** Marks an upload made through the REST API (the default is the web pages). */
+    public AnalysisRequest viaApi() {
+        return new AnalysisRequest(bytes, fileName, ownerId, patientId, studyDate, note, Channel.API);
     }
 }

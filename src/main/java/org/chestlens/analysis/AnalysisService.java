@@ -178,7 +178,8 @@ public class AnalysisService {
                 new AnalysisWriter.Image(AnalysisImage.Kind.IMAGE, "", decoded.clean().mediaType(), decoded.clean().bytes()),
                 new AnalysisWriter.Image(AnalysisImage.Kind.THUMBNAIL, "", thumbnail.mediaType(), thumbnail.bytes()));
         long[] id = new long[1];
-        transaction.executeWithoutResult(status -> id[0] = writer.insert(analysis, stored));
+        transaction.executeWithoutResult(status -> id[0] = writer.insert(analysis, stored, request.channel(),
+                () -> millis(start)));
         timings.put("persist", millis(t));
         first.ifPresent(f -> {
             AnalysisImage.Key key = new AnalysisImage.Key(id[0], AnalysisImage.Kind.HEATMAP, f.code());

@@ -3,14 +3,17 @@ package org.chestlens.analysis;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.DoubleSupplier;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * Writes a new analysis, its findings and images with plain SQL: three statements (the findings and images
- * batched) inside the caller's transaction. This is the hot path of every upload; JPA is kept for reading and
- * for the few later changes.
+ * batched) inside the caller's transaction, and its row of {@code analysis_usage}. This is the hot path of every
+ * upload; JPA is kept for reading and for the few later changes.
  */
 @Component
 class AnalysisWriter {
@@ -27,8 +30,11 @@ class AnalysisWriter {
     record Image(AnalysisImage.Kind kind, String findingCode, String mediaType, byte[] bytes) {
     }
 
-    /** Inserts everything; returns the new row id. Must run inside a transaction. */
-    long insert(Analysis a, List<Image> images) {
+    /**
+     * Inserts everything; returns the new row id. Must run inside a transaction. {@code elapsedMillis} is read
+     * last, for the usage row: the time since the upload arrived, all but the commit.
+     */
+    long insert(Analysis a, List<Image> images, AnalysisRequest.Channel channel, DoubleSupplier elapsedMillis) {
         Long id = jdbc.queryForObject("""
                 insert into analysis (public_id, owner_id, patient_id, study_date, note, file_name, status,
                     rejection_rule, rejection_reason, rejection_suggestion, created_at, expires_at, model_name,
@@ -64,6 +70,22 @@ class AnalysisWriter {
         }
         jdbc.batchUpdate("insert into analysis_image (analysis_id, kind, finding_code, media_type, bytes) values (?, ?, ?, ?, ?)",
                 rows, new int[] {Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.BINARY});
+        insertUsage(a, channel, elapsedMillis.getAsDouble());
         return id;
+    }
+
+    /** The analysis' row for the usage statistics, which outlives the analysis (retention purge, deleted account). */
+    private void insertUsage(Analysis a, AnalysisRequest.Channel channel, double totalMillis) {
+        String positive = a.getStatus() != AnalysisStatus.COMPLETED ? null : a.getFindings().stream()
+                .filter(f -> f.reported() && f.positive())
+                .sorted(Comparator.comparingInt(AnalysisFinding::position))
+                .map(AnalysisFinding::code).collect(Collectors.joining(","));
+        jdbc.update("""
+                insert into analysis_usage (occurred_at, registered, account_id, channel, status, rejection_rule,
+                    rejection_reason, total_ms, model_name, model_version, positive_findings, image_format)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                Timestamp.from(a.getCreatedAt()), a.getOwnerId() != null, a.getOwnerId(), channel.name(),
+                a.getStatus().name(), a.getRejectionRule(), a.getRejectionReason(), totalMillis, a.getModelName(),
+                a.getModelVersion(), positive, a.getImageFormat());
     }
 }

@@ -156,7 +156,7 @@ class AnalysisController {
                                          @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate studyDate,
                                          @RequestParam(required = false) String note) throws IOException {
         Optional<Long> requester = currentUser.accountId();
-        AnalysisRequest request = AnalysisRequest.of(file.getBytes(), file.getOriginalFilename()).withOwner(requester);
+        AnalysisRequest request = AnalysisRequest.of(file.getBytes(), file.getOriginalFilename()).withOwner(requester).viaApi();
         AnalysisResult result;
         if (patientId != null) {
             if (requester.isEmpty()) {

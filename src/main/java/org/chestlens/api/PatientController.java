@@ -114,7 +114,7 @@ class PatientController {
             @RequestParam(required = false) String note) throws IOException {
         find(id);
         AnalysisRequest request = AnalysisRequest.of(file.getBytes(), file.getOriginalFilename())
-                .withOwner(currentUser.requireAccountId());
+                .withOwner(currentUser.requireAccountId()).viaApi();
         AnalysisResult result = patients.analyseStudy(id, request, studyDate, note);
         return ResponseEntity.created(URI.create("/api/v1/analyses/" + result.publicId()))
                 .body(AnalysisController.AnalysisJson.of(result));

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.chestlens.imaging.TestImages;
@@ -214,6 +215,54 @@ class AnalysisServiceTest {
     }
 
     @Test
+    void everyAnalysisLeavesAUsageRowThatOutlivesThePurgeAndTheAccount() {
+        AnalysisResult anonymous = service.analyse(AnalysisRequest.of(PHANTOM, "usage-anonymous.png"));
+        long owner = account("usage-owner");
+        AnalysisResult owned = service.analyse(AnalysisRequest.of(PHANTOM, "usage-owned.png").withOwner(owner).viaApi());
+        AnalysisResult rejected = service.analyse(AnalysisRequest.of(TestImages.jpeg(TestImages.colourPattern(400, 300)),
+                "usage-photo.jpg"));
+        long anonymousRow = usageRowOf(anonymous.publicId());
+        long ownedRow = usageRowOf(owned.publicId());
+        long rejectedRow = usageRowOf(rejected.publicId());
+
+        Map<String, Object> row = jdbc.queryForMap("select * from analysis_usage where id = ?", anonymousRow);
+        assertThat(row).containsEntry("registered", false).containsEntry("channel", "UI").containsEntry("status", "COMPLETED")
+                .containsEntry("model_name", "chestlens-test").containsEntry("model_version", anonymous.model().version())
+                .containsEntry("image_format", "PNG");
+        assertThat(row.get("account_id")).isNull();
+        assertThat(row.get("rejection_rule")).isNull();
+        // Everything but the commit: more than the stored stages, less than the whole.
+        assertThat((Double) row.get("total_ms")).isPositive().isLessThanOrEqualTo(anonymous.timings().totalMillis());
+        String positives = (String) row.get("positive_findings");
+        assertThat(positives.isEmpty() ? List.<String>of() : List.of(positives.split(",")))
+                .containsExactlyInAnyOrderElementsOf(anonymous.findings().stream().filter(Finding::positive).map(Finding::code).toList());
+        assertThat(jdbc.queryForMap("select * from analysis_usage where id = ?", ownedRow))
+                .containsEntry("registered", true).containsEntry("account_id", owner).containsEntry("channel", "API");
+        assertThat(jdbc.queryForMap("select * from analysis_usage where id = ?", rejectedRow))
+                .containsEntry("status", "REJECTED").containsEntry("rejection_rule", "input.saturation")
+                .containsEntry("rejection_reason", "This looks like a colour image, not a chest X-ray.")
+                .containsEntry("image_format", "JPEG").containsEntry("positive_findings", null);
+
+        clock.advance(Duration.ofDays(7).plusMinutes(1));
+        assertThat(service.purgeExpired()).isGreaterThanOrEqualTo(2);
+        jdbc.update("delete from account where id = ?", owner);
+        assertThat(jdbc.queryForObject("select count(*) from analysis where public_id in (?, ?, ?)", Integer.class,
+                anonymous.publicId(), owned.publicId(), rejected.publicId())).isZero();
+        assertThat(jdbc.queryForList("select id from analysis_usage where id in (?, ?, ?)", Long.class,
+                anonymousRow, ownedRow, rejectedRow)).containsExactlyInAnyOrder(anonymousRow, ownedRow, rejectedRow);
+        assertThat(jdbc.queryForObject("select account_id from analysis_usage where id = ?", Long.class, ownedRow))
+                .as("still counts as one distinct user").isEqualTo(owner);
+    }
+
+    @Test
+    void anAnalysisThatIsNotStoredLeavesNoUsageRow() {
+        int before = jdbc.queryForObject("select count(*) from analysis_usage", Integer.class);
+        assertThatThrownBy(() -> service.analyse(AnalysisRequest.of(new byte[0], "empty.png")))
+                .isInstanceOf(InvalidUploadException.class);
+        assertThat(jdbc.queryForObject("select count(*) from analysis_usage", Integer.class)).isEqualTo(before);
+    }
+
+    @Test
     void historyPatientsAndDeletion() {
         long carol = account("carol");
         // analysis.patient_id references patient (V11, patients feature): a real patient row.
@@ -305,6 +354,13 @@ class AnalysisServiceTest {
     private long account(String name) {
         return jdbc.queryForObject("insert into account (email, display_name, password_hash) values (?, ?, 'x') returning id",
                 Long.class, name + System.nanoTime() + "@example.org", name);
+    }
+
+    /** The usage row written with the analysis: they share their timestamp (there is no other link, by design). */
+    private long usageRowOf(String publicId) {
+        return jdbc.queryForObject("""
+                select u.id from analysis_usage u join analysis a on a.created_at = u.occurred_at
+                 where a.public_id = ?""", Long.class, publicId);
     }
 
     private int count() {

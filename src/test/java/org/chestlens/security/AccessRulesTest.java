@@ -39,13 +39,17 @@ class AccessRulesTest extends KaribuTest {
         _get(LoginView.class);
         UI.getCurrent().navigate("admin/users");
         _get(LoginView.class);
+        UI.getCurrent().navigate("admin/usage");
+        _get(LoginView.class);
     }
 
     @Test
     void clinicianIsRefusedFromAdminViews() {
         signIn(424242L, "clinician-only@example.org", "Clin", false);
         // Karibu surfaces Vaadin's refusal as an exception (its message is empty in production mode).
-        assertThatThrownBy(() -> UI.getCurrent().navigate("admin/users")).isInstanceOf(MockAccessDeniedException.class);
+        for (String adminRoute : List.of("admin/users", "admin/usage", "admin/audit")) {
+            assertThatThrownBy(() -> UI.getCurrent().navigate(adminRoute)).isInstanceOf(MockAccessDeniedException.class);
+        }
         _assertNone(UsersView.class);
     }
 }
