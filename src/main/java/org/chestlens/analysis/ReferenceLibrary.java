@@ -82,22 +82,18 @@ public class ReferenceLibrary implements DisposableBean {
      * @throws BusyException                another import or clearing is running
      */
     public ImportReport importFolder(Path folder, Optional<String> split, int limit) {
-        return importFolder(folder, split, limit, (done, total) -> { });
-    }
-
-    /** {@link #importFolder(Path, Optional, int)}, telling {@code progress} how far it got after each batch. */
-    public ImportReport importFolder(Path folder, Optional<String> split, int limit, Progress progress) {
         claim();
         try {
-            return importRows(folder, split, limit, progress);
+            return importRows(folder, split, limit, (done, total) -> { });
         } finally {
             busy.set(false);
         }
     }
 
     /**
-     * {@link #importFolder(Path, Optional, int, Progress)} on a background thread. A running import or clearing is
-     * refused at once ({@link BusyException}); every other failure completes the future exceptionally.
+     * {@link #importFolder(Path, Optional, int)} on a background thread, telling {@code progress} how far it got
+     * after each batch. A running import or clearing is refused at once ({@link BusyException}); every other failure
+     * completes the future exceptionally.
      */
     public CompletableFuture<ImportReport> startImport(Path folder, Optional<String> split, int limit, Progress progress) {
         claim();
