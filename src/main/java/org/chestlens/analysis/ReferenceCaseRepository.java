@@ -1,7 +1,11 @@
 package org.chestlens.analysis;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.CrudRepository;
@@ -22,12 +26,46 @@ interface ReferenceCaseRepository extends CrudRepository<ReferenceCase, Long> {
             + "where embedding_space = :space order by id", nativeQuery = true)
     List<Indexed> findIndexed(String space);
 
+    interface Row {
+        Long getId();
+
+        String getSourcePath();
+
+        String getSource();
+
+        Set<String> getFindings();
+
+        Instant getImportedAt();
+    }
+
+    /** The cases without their images (thumbnail, embedding), newest first. */
+    @Query(value = "select r.id as id, r.sourcePath as sourcePath, r.source as source, r.findings as findings, "
+            + "r.importedAt as importedAt from ReferenceCase r where r.embeddingSpace = :space order by r.id desc",
+            countQuery = "select count(r) from ReferenceCase r where r.embeddingSpace = :space")
+    Page<Row> findListed(String space, Pageable pageable);
+
+    interface LabelRow {
+        String getCode();
+
+        Long getCases();
+    }
+
+    /** Cases per label ({@code findings} holds space-separated codes), most frequent first. */
+    @Query(value = "select label as code, count(*) as cases from reference_case "
+            + "cross join lateral unnest(string_to_array(findings, ' ')) as label "
+            + "where embedding_space = :space group by label order by count(*) desc, label", nativeQuery = true)
+    List<LabelRow> countByLabel(String space);
+
     @Query("select r.thumbnail from ReferenceCase r where r.id = :id")
     Optional<byte[]> findThumbnail(long id);
 
     @Modifying
     @Query("delete from ReferenceCase r where r.sourcePath = :path and r.embeddingSpace = :space")
     int deleteByPathAndSpace(String path, String space);
+
+    @Modifying
+    @Query("delete from ReferenceCase r where r.embeddingSpace = :space")
+    int deleteByEmbeddingSpace(String space);
 
     @Query("select r.id from ReferenceCase r where r.sourcePath = :path and r.embeddingSpace = :space")
     List<Long> findIdsByPathAndSpace(String path, String space);

@@ -53,7 +53,8 @@
  *
  * <h2>Similar cases</h2>
  * {@link org.chestlens.analysis.AnalysisService#similarCases} searches the reference library (imported by an admin
- * with {@link org.chestlens.analysis.ReferenceLibrary} or {@code java -jar chestlens.jar import-references})
+ * with {@link org.chestlens.analysis.ReferenceLibrary}: the page {@code admin/references} or
+ * {@code java -jar chestlens.jar import-references})
  * and the requesting clinician's own analyses whose findings were confirmed
  * ({@link org.chestlens.analysis.AnalysisService#confirmFindings}).
  */
