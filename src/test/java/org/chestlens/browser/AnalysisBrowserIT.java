@@ -86,7 +86,8 @@ class AnalysisBrowserIT extends JourneyTest {
             slider.sendKeys(Keys.ARROW_RIGHT);
         }
         waitForVaadin();
-        assertThat(viewerPart("img.overlay").getCssValue("opacity")).isEqualTo("0.5");
+        // The overlay fades to its new opacity (CSS transition): wait for the end value.
+        wait.until(d -> "0.5".equals(viewerPart("img.overlay").getCssValue("opacity")));
 
         // Zoom with the keyboard on the image itself.
         WebElement image = viewerPart(".viewport");

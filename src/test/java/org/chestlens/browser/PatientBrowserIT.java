@@ -95,7 +95,8 @@ class PatientBrowserIT extends JourneyTest {
             slider.sendKeys(Keys.ARROW_RIGHT);
         }
         waitForVaadin();
-        assertThat(part(later, "img.overlay").getCssValue("opacity")).isEqualTo("0.4");
+        // The overlay fades to its new opacity (CSS transition): wait for the end value.
+        wait.until(d -> "0.4".equals(part(later, "img.overlay").getCssValue("opacity")));
         WebElement image = part(later, ".viewport");
         focus(image);
         image.sendKeys("+");
