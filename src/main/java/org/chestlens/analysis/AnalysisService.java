@@ -552,9 +552,9 @@ public class AnalysisService {
         engine.manifest().ifPresent(m -> m.findings().forEach(f -> {
             if (f.subtypeOf() != null) {
                 String parent = labels.getOrDefault(f.subtypeOf(), f.subtypeOf());
-                out.put(f.code(), "A type of " + parent + ": positive only when " + parent + " is.");
+                out.put(f.code(), "Counts only with " + parent + ".");
             } else if (f.isNormal()) {
-                out.put(f.code(), "Positive only when no other finding is.");
+                out.put(f.code(), "Counts only if no other finding is positive.");
             }
         }));
         return out;
