@@ -21,7 +21,6 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
-import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 
@@ -30,7 +29,8 @@ import org.springframework.web.multipart.support.MissingServletRequestPartExcept
  * {@code code}; never a stack trace, never a 500 for bad input.
  */
 // Before Spring Boot's generic problem-details advice, so API errors always carry a human detail and a code.
-@Order(Ordered.HIGHEST_PRECEDENCE)
+// After UploadLimitProblem, whose exception is also a MultipartException.
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 @RestControllerAdvice(basePackageClasses = ApiProblems.class)
 class ApiProblems {
 
@@ -55,13 +55,6 @@ class ApiProblems {
     ProblemDetail invalidUpload(InvalidUploadException e) {
         String code = e.problem().name().toLowerCase().replace('_', '-');
         return problem(HttpStatus.valueOf(e.problem().httpStatus()), "Upload refused", e.getMessage(), code);
-    }
-
-    @ExceptionHandler(MaxUploadSizeExceededException.class)
-    ProblemDetail tooLarge(MaxUploadSizeExceededException e) {
-        return problem(HttpStatus.PAYLOAD_TOO_LARGE, "Upload refused",
-                "The file is larger than the server accepts. Export the X-ray at a lower resolution or as JPEG/PNG.",
-                "too-large");
     }
 
     @ExceptionHandler({MissingServletRequestPartException.class, MultipartException.class})
