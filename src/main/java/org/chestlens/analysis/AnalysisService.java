@@ -149,8 +149,8 @@ public class AnalysisService {
         }
         timings.put("decode", millis(t));
 
-        // The thumbnail and the copy to keep (a PNG encode for DICOM) are made on this thread while the graphs
-        // run on the inference pool.
+        // The thumbnail and the copy to keep (a PNG encode for DICOM) are made on the inference pool beside the
+        // graphs, so that no more threads run than there are cores.
         EncodedImage[] thumbnailHolder = new EncodedImage[1];
         double[] imageMillis = new double[2];
         Prediction prediction = engine.predict(decoded.grey(), decoded.saturation(), () -> {

@@ -39,6 +39,8 @@ import org.springframework.stereotype.Service;
 public class InferenceEngine implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(InferenceEngine.class);
+    /** The caller's side work, scheduled on the pool with the graphs. */
+    private static final String MEANWHILE = "meanwhile";
 
     static {
         // DJL's usage tracking must never reach for the network (set before any DJL class loads).
@@ -143,8 +145,9 @@ public class InferenceEngine implements DisposableBean {
     }
 
     /**
-     * Runs everything on one image, and {@code meanwhile} on the calling thread while the graphs run on the pool
-     * (the caller would only wait otherwise).
+     * Runs everything on one image, and {@code meanwhile} (work of the caller's that does not need the results, e.g.
+     * a thumbnail) as one more task on the same pool: beside the graphs on the calling thread it would make one
+     * thread more than there are cores and slow the graphs down by as much as it takes.
      */
     public Prediction predict(GreyImage image, double saturation, Runnable meanwhile) {
         return predictBatch(List.of(image), List.of(saturation), meanwhile).get(0);
@@ -174,18 +177,22 @@ public class InferenceEngine implements DisposableBean {
             work.put("member." + m.name(), () -> members.get(m.name()).run(memberInputs.get(m.name()), shape(n, m.input())));
         }
         work.put("vae", () -> vae.run(vaeInput, shape(n, vaeSpec)));
+        work.put(MEANWHILE, () -> {
+            meanwhile.run();
+            return Map.of();
+        });
         // Longest first: on two threads, four graphs finish soonest when the slowest starts at once.
         Map<String, CompletableFuture<Map<String, OnnxGraph.Tensor>>> runs = new HashMap<>();
         work.keySet().stream()
                 .sorted(java.util.Comparator.comparingDouble((String g) -> typicalNanos.getOrDefault(g, 0.0)).reversed())
                 .forEach(g -> runs.put(g, submit(timed(g, graphNanos, work.get(g)))));
-        meanwhile.run();
         Map<String, Map<String, OnnxGraph.Tensor>> outputs = new LinkedHashMap<>();
         for (ModelManifest.MemberSpec m : manifest.members()) {
             outputs.put(m.name(), join(runs.get("member." + m.name())));
         }
         Map<String, OnnxGraph.Tensor> vaeOut = join(runs.get("vae"));
-        long t2 = System.nanoTime();
+        long t2 = System.nanoTime(); // the model stage ends with the last graph, whatever the side work still does
+        join(runs.get(MEANWHILE));
         graphNanos.forEach((g, nanos) -> typicalNanos.merge(g, (double) nanos / n, (old, now) -> 0.9 * old + 0.1 * now));
 
         List<Prediction> predictions = new ArrayList<>(n);
@@ -204,7 +211,11 @@ public class InferenceEngine implements DisposableBean {
             float[] embedding = results.get(manifest.similarityMember().name()).embedding();
             Map<String, Long> stages = new LinkedHashMap<>();
             stages.put("preprocess", (t1 - t0) / n);
-            graphNanos.forEach((k, v) -> stages.put(k, v / n));
+            graphNanos.forEach((k, v) -> {
+                if (!k.equals(MEANWHILE)) {
+                    stages.put(k, v / n);
+                }
+            });
             stages.put("models", (t2 - t1) / n);
             stages.put("combine", System.nanoTime() - c0);
             predictions.add(new Prediction(findings, cams, embedding, anomaly, features, gate, results, stages));
