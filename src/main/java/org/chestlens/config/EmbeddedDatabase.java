@@ -32,7 +32,10 @@ class EmbeddedDatabase {
     EmbeddedPostgres embeddedPostgres(@Value("${chestlens.embedded-db.data-directory}") Path dataDirectory,
                                       @Value("${chestlens.embedded-db.port:0}") int port,
                                       @Value("${chestlens.embedded-db.ephemeral:false}") boolean ephemeral) throws IOException {
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        // The library turns synchronous_commit off (fast throw-away test databases); ours holds patients' studies,
+        // and a commit must be on disk before the user is told the analysis is stored. Tests and the benchmark run
+        // with the same setting, so their timings are what the app does.
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setServerConfig("synchronous_commit", "on");
         if (port > 0) {
             builder.setPort(port);
         }
