@@ -193,7 +193,6 @@ public class InferenceEngine implements DisposableBean {
         }
         Map<String, OnnxGraph.Tensor> vaeOut = join(runs.get("vae"));
         long t2 = System.nanoTime(); // the model stage ends with the last graph, whatever the side work still does
-        join(runs.get(MEANWHILE));
         graphNanos.forEach((g, nanos) -> typicalNanos.merge(g, (double) nanos / n, (old, now) -> 0.9 * old + 0.1 * now));
 
         List<Prediction> predictions = new ArrayList<>(n);
@@ -217,6 +216,7 @@ public class InferenceEngine implements DisposableBean {
             stages.put("combine", System.nanoTime() - c0);
             predictions.add(new Prediction(findings, cams, embedding, anomaly, features, gate, results, stages));
         }
+        join(runs.get(MEANWHILE)); // combining above overlapped with the side work's end
         return predictions;
     }
 
