@@ -116,10 +116,11 @@ public class AnalysisReport {
                                 FindingsTable.percent(f.threshold()), f.positive() ? "POSITIVE" : "negative")).toList());
                 writer.small("A finding is positive when its probability reaches its threshold, chosen on validation data "
                         + "to balance sensitivity and specificity. Findings the models cannot report reliably are not shown.");
-                for (Finding f : result.findings()) {
-                    if (f.condition() != null) {
-                        writer.small(f.label() + ": " + f.condition());
-                    }
+                List<String> conditions = result.findings().stream().filter(f -> f.condition() != null)
+                        .map(f -> f.label() + ": " + f.condition().replaceAll("\\.$", ""))
+                        .toList();
+                if (!conditions.isEmpty()) {
+                    writer.small(String.join("; ", conditions) + ".");
                 }
                 if (!result.confirmedFindings().isEmpty()) {
                     writer.paragraph("Confirmed by the clinician: " + String.join(", ", result.confirmedFindings().stream()
