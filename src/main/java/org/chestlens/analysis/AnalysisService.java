@@ -16,6 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.chestlens.imaging.DecodedImage;
 import org.chestlens.imaging.EncodedImage;
@@ -64,7 +69,9 @@ public class AnalysisService {
      * At most this many analyses run at once (default: one per core); the others wait their turn. More would
      * only share the same cores, hold more decoded images in memory and thrash caches.
      */
-    private final java.util.concurrent.Semaphore running;
+    private final Semaphore running;
+    /** Decodes uploads, as many at once as analyses may run, while the caller's thread stores the upload. */
+    private final ExecutorService decoders;
 
     AnalysisService(ImageDecoder decoder, InferenceEngine engine, AnalysisRepository analyses,
                     AnalysisImageRepository images, AnalysisWriter writer, Renderer renderer,
@@ -88,8 +95,14 @@ public class AnalysisService {
         this.clock = clock;
         this.anonymousRetention = anonymousRetention;
         this.heatmapSide = heatmapSide;
-        this.running = new java.util.concurrent.Semaphore(
-                maxConcurrent > 0 ? maxConcurrent : Runtime.getRuntime().availableProcessors(), true);
+        int concurrent = maxConcurrent > 0 ? maxConcurrent : Runtime.getRuntime().availableProcessors();
+        this.running = new Semaphore(concurrent, true);
+        AtomicInteger n = new AtomicInteger();
+        this.decoders = Executors.newFixedThreadPool(concurrent, r -> {
+            Thread t = new Thread(r, "decode-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Whether uploads can be analysed now (models loaded). */
@@ -140,49 +153,57 @@ public class AnalysisService {
     }
 
     private AnalysisResult analyse(AnalysisRequest request, ModelManifest manifest, Map<String, Double> timings, long start) {
-        long t = System.nanoTime();
-        DecodedImage decoded;
-        try {
-            decoded = decoder.decode(request.bytes());
-        } catch (InvalidImageException e) {
-            throw new InvalidUploadException(UploadProblem.valueOf(e.problem().name()), e.getMessage());
-        }
-        timings.put("decode", millis(t));
+        byte[] bytes = request.bytes();
+        ImageDecoder.Inspection inspection = refusedAsUpload(() -> decoder.inspect(bytes));
 
-        // The thumbnail and the copy to keep (a PNG encode for DICOM) are made on the inference pool beside the
-        // graphs, so that no more threads run than there are cores.
-        EncodedImage[] thumbnailHolder = new EncodedImage[1];
-        double[] imageMillis = new double[2];
-        Prediction prediction = engine.predict(decoded.grey(), decoded.saturation(), () -> {
-            long th = System.nanoTime();
-            thumbnailHolder[0] = Renderings.thumbnail(decoded.grey());
-            imageMillis[0] = millis(th);
-            th = System.nanoTime();
-            decoded.clean();
-            imageMillis[1] = millis(th);
+        // One transaction from here to the stored analysis, which overlaps the stages that would leave a core idle:
+        // the upload (the largest write) goes to the database from this thread while another decodes it, and the
+        // thumbnail is made on the inference pool beside the graphs. A DICOM file's copy to keep is a rendering,
+        // so it is stored once decoded, while the graphs run.
+        record Stored(long id, DecodedImage decoded, Prediction prediction, Analysis analysis) {
+        }
+        long[] persistFrom = new long[1];
+        Stored stored = transaction.execute(status -> {
+            double[] decodeMillis = new double[1];
+            CompletableFuture<DecodedImage> decoding = CompletableFuture.supplyAsync(() -> {
+                long t = System.nanoTime();
+                DecodedImage d = decoder.decode(bytes);
+                decodeMillis[0] = millis(t);
+                return d;
+            }, decoders);
+            long id = writer.reserveId();
+            inspection.copyToKeep().ifPresent(copy -> timings.put("storeUpload", storeUpload(id, copy)));
+            DecodedImage decoded = refusedAsUpload(() -> join(decoding));
+            timings.put("decode", decodeMillis[0]);
+            EncodedImage[] thumbnail = new EncodedImage[1];
+            double[] thumbnailMillis = new double[1];
+            Prediction prediction = engine.predict(decoded.grey(), decoded.saturation(), () -> {
+                long t = System.nanoTime();
+                thumbnail[0] = Renderings.thumbnail(decoded.grey());
+                thumbnailMillis[0] = millis(t);
+            }, () -> {
+                if (inspection.copyToKeep().isEmpty()) {
+                    timings.put("storeUpload", storeUpload(id, decoded.clean()));
+                }
+            });
+            prediction.stageNanos().forEach((stage, nanos) -> timings.put(stage, nanos / 1e6));
+            timings.put("thumbnail", thumbnailMillis[0]);
+            persistFrom[0] = System.nanoTime();
+            Analysis analysis = newAnalysis(request, decoded, prediction, manifest, clock.instant(), timings);
+            writer.insert(id, analysis, List.of(new AnalysisWriter.Image(AnalysisImage.Kind.THUMBNAIL, "",
+                    thumbnail[0].mediaType(), thumbnail[0].bytes())), request.channel(), () -> millis(start));
+            return new Stored(id, decoded, prediction, analysis);
         });
-        prediction.stageNanos().forEach((stage, nanos) -> timings.put(stage, nanos / 1e6));
-        timings.put("thumbnail", imageMillis[0]);
-        timings.put("storedCopy", imageMillis[1]);
-        EncodedImage thumbnail = thumbnailHolder[0];
-        boolean completed = !prediction.gate().rejected();
+        timings.put("persist", millis(persistFrom[0])); // the rows written after the models, and the commit
+        DecodedImage decoded = stored.decoded();
+        Prediction prediction = stored.prediction();
+        Analysis analysis = stored.analysis();
         // The heatmap users see first (the most probable reported finding) is drawn right after the commit, in
         // the background; the others on their first request.
-        Optional<Prediction.FindingScore> first = completed ? reportedByProbability(prediction.findings()).stream().findFirst()
-                : Optional.empty();
-
-        t = System.nanoTime();
-        Instant now = clock.instant();
-        Analysis analysis = newAnalysis(request, decoded, prediction, manifest, now, timings);
-        List<AnalysisWriter.Image> stored = List.of(
-                new AnalysisWriter.Image(AnalysisImage.Kind.IMAGE, "", decoded.clean().mediaType(), decoded.clean().bytes()),
-                new AnalysisWriter.Image(AnalysisImage.Kind.THUMBNAIL, "", thumbnail.mediaType(), thumbnail.bytes()));
-        long[] id = new long[1];
-        transaction.executeWithoutResult(status -> id[0] = writer.insert(analysis, stored, request.channel(),
-                () -> millis(start)));
-        timings.put("persist", millis(t));
+        Optional<Prediction.FindingScore> first = !prediction.gate().rejected()
+                ? reportedByProbability(prediction.findings()).stream().findFirst() : Optional.empty();
         first.ifPresent(f -> {
-            AnalysisImage.Key key = new AnalysisImage.Key(id[0], AnalysisImage.Kind.HEATMAP, f.code());
+            AnalysisImage.Key key = new AnalysisImage.Key(stored.id(), AnalysisImage.Kind.HEATMAP, f.code());
             renderer.renderInBackground(key, renderer.reserve(key), () -> Renderings.heatmap(
                     Renderings.displayBase(decoded.grey(), heatmapSide), prediction.cams().byFinding().get(f.code()),
                     prediction.cams().width(), prediction.cams().height()));
@@ -190,6 +211,32 @@ public class AnalysisService {
         double total = millis(start);
         log.debug("Analysis {} {} in {} ms: {}", analysis.getPublicId(), analysis.getStatus(), total, timings);
         return toResult(analysis, new Timings(total, timings));
+    }
+
+    private double storeUpload(long id, EncodedImage copy) {
+        long t = System.nanoTime();
+        writer.insertImages(id, List.of(new AnalysisWriter.Image(AnalysisImage.Kind.IMAGE, "", copy.mediaType(), copy.bytes())));
+        return millis(t);
+    }
+
+    /** Runs a decoding step, turning its refusal into the upload's. */
+    private static <T> T refusedAsUpload(java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (InvalidImageException e) {
+            throw new InvalidUploadException(UploadProblem.valueOf(e.problem().name()), e.getMessage());
+        }
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     /** The analysis, if it exists and the requester may see it. */

@@ -11,9 +11,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes a new analysis, its findings and images with plain SQL: three statements (the findings and images
- * batched) inside the caller's transaction, and its row of {@code analysis_usage}. This is the hot path of every
- * upload; JPA is kept for reading and for the few later changes.
+ * Writes a new analysis, its findings and images with plain SQL inside the caller's transaction (the findings and
+ * images batched), and its row of {@code analysis_usage}. The upload itself, the largest write, can go first,
+ * while the models run. This is the hot path of every upload; JPA is kept for reading and for the few later changes.
  */
 @Component
 class AnalysisWriter {
@@ -30,21 +30,37 @@ class AnalysisWriter {
     record Image(AnalysisImage.Kind kind, String findingCode, String mediaType, byte[] bytes) {
     }
 
+    /** The id the next analysis will have (its images can be written before its row: the reference is deferred). */
+    long reserveId() {
+        Long id = jdbc.queryForObject("select nextval(pg_get_serial_sequence('analysis', 'id'))", Long.class);
+        return id == null ? -1 : id;
+    }
+
+    /** Inserts images of the analysis {@code id}; must run inside the transaction that inserts the analysis. */
+    void insertImages(long id, List<Image> images) {
+        List<Object[]> rows = new ArrayList<>();
+        for (Image image : images) {
+            rows.add(new Object[] {id, image.kind().name(), image.findingCode(), image.mediaType(), image.bytes()});
+        }
+        jdbc.batchUpdate("insert into analysis_image (analysis_id, kind, finding_code, media_type, bytes) values (?, ?, ?, ?, ?)",
+                rows, new int[] {Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.BINARY});
+    }
+
     /**
-     * Inserts everything; returns the new row id. Must run inside a transaction. {@code elapsedMillis} is read
-     * last, for the usage row: the time since the upload arrived, all but the commit.
+     * Inserts the analysis under a {@link #reserveId() reserved id}, its findings, the remaining images and its usage
+     * row. Must run inside a transaction. {@code elapsedMillis} is read last, for the usage row: the time since
+     * the upload arrived, all but the commit.
      */
-    long insert(Analysis a, List<Image> images, AnalysisRequest.Channel channel, DoubleSupplier elapsedMillis) {
-        Long id = jdbc.queryForObject("""
-                insert into analysis (public_id, owner_id, patient_id, study_date, note, file_name, status,
+    void insert(long id, Analysis a, List<Image> images, AnalysisRequest.Channel channel, DoubleSupplier elapsedMillis) {
+        jdbc.update("""
+                insert into analysis (id, public_id, owner_id, patient_id, study_date, note, file_name, status,
                     rejection_rule, rejection_reason, rejection_suggestion, created_at, expires_at, model_name,
                     model_version, image_format, image_width, image_height, image_size_bytes, image_bit_depth,
                     anomaly_mse, anomaly_kl, anomaly_neg_elbo, anomaly_mse_pct, anomaly_kl_pct, anomaly_neg_elbo_pct,
                     anomaly_map, anomaly_map_width, anomaly_map_height, embedding, embedding_space, cam_width,
                     cam_height, gate_features, timings, confirmed_findings)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                returning id""", Long.class,
-                a.getPublicId(), a.getOwnerId(), a.getPatientId(),
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                id, a.getPublicId(), a.getOwnerId(), a.getPatientId(),
                 a.getStudyDate() == null ? null : java.sql.Date.valueOf(a.getStudyDate()), a.getNote(), a.getFileName(),
                 a.getStatus().name(), a.getRejectionRule(), a.getRejectionReason(), a.getRejectionSuggestion(),
                 Timestamp.from(a.getCreatedAt()), a.getExpiresAt() == null ? null : Timestamp.from(a.getExpiresAt()),
@@ -64,14 +80,8 @@ class AnalysisWriter {
                     reported, member_probabilities, cam) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", findings,
                 new int[] {Types.BIGINT, Types.VARCHAR, Types.INTEGER, Types.VARCHAR, Types.DOUBLE, Types.DOUBLE,
                         Types.BOOLEAN, Types.BOOLEAN, Types.VARCHAR, Types.BINARY});
-        List<Object[]> rows = new ArrayList<>();
-        for (Image image : images) {
-            rows.add(new Object[] {id, image.kind().name(), image.findingCode(), image.mediaType(), image.bytes()});
-        }
-        jdbc.batchUpdate("insert into analysis_image (analysis_id, kind, finding_code, media_type, bytes) values (?, ?, ?, ?, ?)",
-                rows, new int[] {Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.BINARY});
+        insertImages(id, images);
         insertUsage(a, channel, elapsedMillis.getAsDouble());
-        return id;
     }
 
     /** The analysis' row for the usage statistics, which outlives the analysis (retention purge, deleted account). */

@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -49,6 +50,44 @@ public class ImageDecoder {
      * @throws InvalidImageException with a message for the uploader when the image is refused
      */
     public DecodedImage decode(byte[] bytes) {
+        return switch (format(bytes)) {
+            case PNG -> png(bytes);
+            case JPEG -> jpeg(bytes);
+            case DICOM -> dicom(bytes);
+        };
+    }
+
+    /**
+     * What is known of an upload before any pixel is decoded: its format, and the copy to keep where that needs
+     * no decoding (PNG up to 8 bits, JPEG: the upload without metadata).
+     */
+    public record Inspection(ImageFormat format, Optional<EncodedImage> copyToKeep) {
+    }
+
+    /**
+     * The checks that need only the bytes and the header (size, format, pixel count, JPEG coding), so that a caller
+     * can start other work, e.g. storing the upload, while {@link #decode} runs. Decoding can still refuse the image.
+     *
+     * @throws InvalidImageException with a message for the uploader when the image is refused
+     */
+    public Inspection inspect(byte[] bytes) {
+        ImageFormat format = format(bytes);
+        return switch (format) {
+            case PNG -> {
+                PngChunks.Header header = PngChunks.header(bytes);
+                checkSize(header.width(), header.height(), limits);
+                yield new Inspection(format, header.bitDepth() == 16 ? Optional.empty()
+                        : Optional.of(new EncodedImage(PngChunks.strip(bytes), format.mediaType())));
+            }
+            case JPEG -> {
+                checkJpeg(JpegSegments.header(bytes));
+                yield new Inspection(format, Optional.of(new EncodedImage(JpegSegments.strip(bytes), format.mediaType())));
+            }
+            case DICOM -> new Inspection(format, Optional.empty());
+        };
+    }
+
+    private ImageFormat format(byte[] bytes) {
         if (bytes.length == 0) {
             throw new InvalidImageException(ImageProblem.EMPTY, "The file is empty.");
         }
@@ -57,18 +96,12 @@ public class ImageDecoder {
                     "The file is %.1f MB; the limit is %.0f MB. Please upload a smaller export of the X-ray.",
                     bytes.length / 1048576.0, limits.maxBytes() / 1048576.0));
         }
-        ImageFormat format = ImageFormat.detect(bytes).orElseThrow(() -> unsupported(bytes));
-        return switch (format) {
-            case PNG -> png(bytes);
-            case JPEG -> jpeg(bytes);
-            case DICOM -> dicom(bytes);
-        };
+        return ImageFormat.detect(bytes).orElseThrow(() -> unsupported(bytes));
     }
 
     private DecodedImage png(byte[] bytes) {
         PngChunks.Header header = PngChunks.header(bytes);
         checkSize(header.width(), header.height(), limits);
-        byte[] stripped = PngChunks.strip(bytes);
         Rasters.Grey grey = FastPng.handles(header, bytes) ? FastPng.decode(bytes, header)
                 : Rasters.toGrey(readWithImageIo(bytes, "PNG image"));
         checkDecoded(grey.image(), header.width(), header.height());
@@ -76,12 +109,20 @@ public class ImageDecoder {
         // 16-bit PNGs are kept as the 8-bit rendering the models saw: browsers would show them differently.
         java.util.function.Supplier<EncodedImage> clean = depth == 16
                 ? DecodedImage.once(() -> new EncodedImage(PngEncoder.grey(grey.image(), PngEncoder.FAST), ImageFormat.PNG.mediaType()))
-                : () -> new EncodedImage(stripped, ImageFormat.PNG.mediaType());
+                : DecodedImage.once(() -> new EncodedImage(PngChunks.strip(bytes), ImageFormat.PNG.mediaType()));
         return new DecodedImage(ImageFormat.PNG, grey.image(), grey.saturation(), depth, clean);
     }
 
     private DecodedImage jpeg(byte[] bytes) {
         JpegSegments.Header header = JpegSegments.header(bytes);
+        checkJpeg(header);
+        Rasters.Grey grey = Rasters.toGrey(readWithImageIo(bytes, "JPEG image"));
+        checkDecoded(grey.image(), header.width(), header.height());
+        return new DecodedImage(ImageFormat.JPEG, grey.image(), grey.saturation(), 8,
+                DecodedImage.once(() -> new EncodedImage(JpegSegments.strip(bytes), ImageFormat.JPEG.mediaType())));
+    }
+
+    private void checkJpeg(JpegSegments.Header header) {
         checkSize(header.width(), header.height(), limits);
         int process = header.process();
         if (process == 0xc3 || process == 0xc7 || process == 0xcb || process == 0xcf || process >= 0xc9) {
@@ -93,11 +134,6 @@ public class ImageDecoder {
                     + (header.components() == 4 ? "in CMYK colour" : header.precision() + "-bit")
                     + ", which this server cannot read. Please upload a standard JPEG, a PNG or the DICOM file.");
         }
-        byte[] stripped = JpegSegments.strip(bytes);
-        Rasters.Grey grey = Rasters.toGrey(readWithImageIo(bytes, "JPEG image"));
-        checkDecoded(grey.image(), header.width(), header.height());
-        return new DecodedImage(ImageFormat.JPEG, grey.image(), grey.saturation(), 8,
-                () -> new EncodedImage(stripped, ImageFormat.JPEG.mediaType()));
     }
 
     private DecodedImage dicom(byte[] bytes) {

@@ -15,7 +15,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicLong;
 import org.chestlens.imaging.GreyImage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +39,6 @@ import org.springframework.stereotype.Service;
 public class InferenceEngine implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(InferenceEngine.class);
-    /** The caller's side work, scheduled on the pool with the graphs. */
-    private static final String MEANWHILE = "meanwhile";
 
     static {
         // DJL's usage tracking must never reach for the network (set before any DJL class loads).
@@ -150,50 +148,86 @@ public class InferenceEngine implements DisposableBean {
      * thread more than there are cores and slow the graphs down by as much as it takes.
      */
     public Prediction predict(GreyImage image, double saturation, Runnable meanwhile) {
-        return predictBatch(List.of(image), List.of(saturation), meanwhile).get(0);
+        return predict(image, saturation, meanwhile, () -> { });
+    }
+
+    /**
+     * As {@link #predict(GreyImage, double, Runnable)}, and runs {@code whileWaiting} on the calling thread once the
+     * graphs are queued, instead of idling until they finish: work that must stay on the caller, such as statements
+     * of its open database transaction. If it throws, the exception propagates (the graphs still finish).
+     */
+    public Prediction predict(GreyImage image, double saturation, Runnable meanwhile, Runnable whileWaiting) {
+        return predictBatch(List.of(image), List.of(saturation), meanwhile, whileWaiting).get(0);
     }
 
     /** Runs everything on several images, one run per graph for the whole batch. */
     public List<Prediction> predictBatch(List<GreyImage> images, List<Double> saturations) {
-        return predictBatch(images, saturations, () -> { });
+        return predictBatch(images, saturations, () -> { }, () -> { });
     }
 
-    private List<Prediction> predictBatch(List<GreyImage> images, List<Double> saturations, Runnable meanwhile) {
+    private List<Prediction> predictBatch(List<GreyImage> images, List<Double> saturations, Runnable meanwhile,
+                                          Runnable whileWaiting) {
         requireAvailable();
         int n = images.size();
         long t0 = System.nanoTime();
-        List<Preprocessing> pre = images.stream().map(Preprocessing::new).toList();
-        Map<String, float[]> memberInputs = new HashMap<>();
-        for (ModelManifest.MemberSpec m : manifest.members()) {
-            memberInputs.put(m.name(), stack(pre, m.input()));
-        }
-        ModelManifest.InputSpec vaeSpec = manifest.anomaly().input();
-        float[] vaeInput = stack(pre, vaeSpec);
-        long t1 = System.nanoTime();
-
+        // Longest graph first: on two threads, four graphs finish soonest when the slowest starts at once.
+        List<String> order = new ArrayList<>(members.keySet().stream().map(m -> "member." + m).toList());
+        order.add("vae");
+        order.sort(java.util.Comparator.comparingDouble((String g) -> typicalNanos.getOrDefault(g, 0.0)).reversed());
+        Map<String, CompletableFuture<Map<String, OnnxGraph.Tensor>>> runs = new LinkedHashMap<>();
+        order.forEach(g -> runs.put(g, new CompletableFuture<>()));
         Map<String, Long> graphNanos = new java.util.concurrent.ConcurrentHashMap<>();
-        Map<String, Supplier<Map<String, OnnxGraph.Tensor>>> work = new LinkedHashMap<>();
-        for (ModelManifest.MemberSpec m : manifest.members()) {
-            work.put("member." + m.name(), () -> members.get(m.name()).run(memberInputs.get(m.name()), shape(n, m.input())));
-        }
-        work.put("vae", () -> vae.run(vaeInput, shape(n, vaeSpec)));
-        // Longest first: on two threads, four graphs finish soonest when the slowest starts at once. The side work
-        // queues behind them: the results are needed first, the thumbnail only when the analysis is stored.
-        Map<String, CompletableFuture<Map<String, OnnxGraph.Tensor>>> runs = new HashMap<>();
-        work.keySet().stream()
-                .sorted(java.util.Comparator.comparingDouble((String g) -> typicalNanos.getOrDefault(g, 0.0)).reversed())
-                .forEach(g -> runs.put(g, submit(timed(g, graphNanos, work.get(g)))));
-        runs.put(MEANWHILE, submit(() -> {
-            meanwhile.run();
-            return Map.of();
-        }));
+        long[] prepared = new long[1];
+        AtomicLong lastGraphEnd = new AtomicLong();
+
+        // Preprocessing and the side work (which needs only the image) start at once, side by side; the graphs
+        // are queued the moment their inputs are ready, and the calling thread does its own work meanwhile.
+        CompletableFuture<Inputs> inputs = CompletableFuture.supplyAsync(() -> inputs(images), pool);
+        CompletableFuture<Void> side = CompletableFuture.runAsync(meanwhile, pool);
+        inputs.whenComplete((in, failure) -> {
+            prepared[0] = System.nanoTime();
+            lastGraphEnd.set(prepared[0]);
+            for (String g : order) {
+                CompletableFuture<Map<String, OnnxGraph.Tensor>> run = runs.get(g);
+                if (failure != null) {
+                    run.completeExceptionally(failure);
+                    continue;
+                }
+                Runnable task = () -> {
+                    try {
+                        long start = System.nanoTime();
+                        Map<String, OnnxGraph.Tensor> out = g.equals("vae") ? vae.run(in.vae(), shape(n, manifest.anomaly().input()))
+                                : members.get(g.substring("member.".length())).run(in.members().get(g), in.shapes().get(g));
+                        long end = System.nanoTime();
+                        graphNanos.put(g, end - start);
+                        lastGraphEnd.accumulateAndGet(end, Math::max);
+                        run.complete(out);
+                    } catch (Throwable e) {
+                        run.completeExceptionally(e);
+                    }
+                };
+                try {
+                    pool.execute(task);
+                } catch (java.util.concurrent.RejectedExecutionException e) { // shutting down
+                    run.completeExceptionally(e);
+                }
+            }
+        });
+        whileWaiting.run();
+
+        Inputs in = join(inputs);
         Map<String, Map<String, OnnxGraph.Tensor>> outputs = new LinkedHashMap<>();
         for (ModelManifest.MemberSpec m : manifest.members()) {
             outputs.put(m.name(), join(runs.get("member." + m.name())));
         }
         Map<String, OnnxGraph.Tensor> vaeOut = join(runs.get("vae"));
-        long t2 = System.nanoTime(); // the model stage ends with the last graph, whatever the side work still does
+        long t1 = prepared[0];
+        long t2 = lastGraphEnd.get(); // the model stage ends with the last graph, whatever else still runs
         graphNanos.forEach((g, nanos) -> typicalNanos.merge(g, (double) nanos / n, (old, now) -> 0.9 * old + 0.1 * now));
+        Map<String, float[]> memberInputs = new HashMap<>();
+        manifest.members().forEach(m -> memberInputs.put(m.name(), in.members().get("member." + m.name())));
+        float[] vaeInput = in.vae();
+        ModelManifest.InputSpec vaeSpec = manifest.anomaly().input();
 
         List<Prediction> predictions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -216,8 +250,23 @@ public class InferenceEngine implements DisposableBean {
             stages.put("combine", System.nanoTime() - c0);
             predictions.add(new Prediction(findings, cams, embedding, anomaly, features, gate, results, stages));
         }
-        join(runs.get(MEANWHILE)); // combining above overlapped with the side work's end
+        join(side);
         return predictions;
+    }
+
+    /** The input tensors of one batch: per member graph ("member.NAME") and for the VAE. */
+    private record Inputs(Map<String, float[]> members, Map<String, long[]> shapes, float[] vae) {
+    }
+
+    private Inputs inputs(List<GreyImage> images) {
+        List<Preprocessing> pre = images.stream().map(Preprocessing::new).toList();
+        Map<String, float[]> memberInputs = new HashMap<>();
+        Map<String, long[]> shapes = new HashMap<>();
+        for (ModelManifest.MemberSpec m : manifest.members()) {
+            memberInputs.put("member." + m.name(), stack(pre, m.input()));
+            shapes.put("member." + m.name(), shape(images.size(), m.input()));
+        }
+        return new Inputs(memberInputs, shapes, stack(pre, manifest.anomaly().input()));
     }
 
     /** The ONNX files by graph name ("member.NAME", "vae"). */
@@ -279,19 +328,6 @@ public class InferenceEngine implements DisposableBean {
 
     static long[] shape(int n, ModelManifest.InputSpec spec) {
         return new long[] {n, spec.channels(), spec.height(), spec.width()};
-    }
-
-    private static <T> Supplier<T> timed(String key, Map<String, Long> nanos, Supplier<T> work) {
-        return () -> {
-            long t = System.nanoTime();
-            T result = work.get();
-            nanos.put(key, System.nanoTime() - t);
-            return result;
-        };
-    }
-
-    private <T> CompletableFuture<T> submit(Supplier<T> work) {
-        return CompletableFuture.supplyAsync(work, pool);
     }
 
     private static <T> T join(CompletableFuture<T> future) {

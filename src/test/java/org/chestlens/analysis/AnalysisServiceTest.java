@@ -133,6 +133,7 @@ class AnalysisServiceTest {
     @Test
     void refusedUploadsStoreNothing() {
         int before = count();
+        int imagesBefore = jdbc.queryForObject("select count(*) from analysis_image where kind in ('IMAGE', 'THUMBNAIL')", Integer.class);
         assertThatThrownBy(() -> service.analyse(AnalysisRequest.of(new byte[0], "empty.png")))
                 .isInstanceOfSatisfying(InvalidUploadException.class, e -> assertThat(e.problem()).isEqualTo(UploadProblem.EMPTY));
         assertThatThrownBy(() -> service.analyse(AnalysisRequest.of("hello".getBytes(StandardCharsets.UTF_8), "x.png")))
@@ -145,34 +146,54 @@ class AnalysisServiceTest {
         byte[] truncated = java.util.Arrays.copyOf(PHANTOM, PHANTOM.length / 2);
         assertThatThrownBy(() -> service.analyse(AnalysisRequest.of(truncated, "cut.png")))
                 .isInstanceOfSatisfying(InvalidUploadException.class, e -> assertThat(e.problem()).isEqualTo(UploadProblem.CORRUPT));
+        // Intact chunks, garbage pixels: the upload is written while it is decoded, then the refusal rolls it back.
+        assertThatThrownBy(() -> service.analyse(AnalysisRequest.of(TestImages.damagedPixelData(PHANTOM), "garbage.png")))
+                .isInstanceOfSatisfying(InvalidUploadException.class, e -> assertThat(e.problem()).isEqualTo(UploadProblem.CORRUPT));
         assertThatThrownBy(() -> service.analyse(AnalysisRequest.of(PHANTOM, "x.png").withStudyDate(LocalDate.now().plusDays(5))))
                 .isInstanceOfSatisfying(InvalidUploadException.class, e -> assertThat(e.problem()).isEqualTo(UploadProblem.INVALID_DETAILS));
         assertThatThrownBy(() -> service.analyse(AnalysisRequest.of(PHANTOM, "x.png").withPatient(5)))
                 .isInstanceOfSatisfying(InvalidUploadException.class, e -> assertThat(e.problem()).isEqualTo(UploadProblem.INVALID_DETAILS));
         assertThat(count()).isEqualTo(before);
+        assertThat(jdbc.queryForObject("select count(*) from analysis_image where kind in ('IMAGE', 'THUMBNAIL')", Integer.class)).isEqualTo(imagesBefore);
     }
 
     @Test
     void anAnalysisIsStoredWhollyOrNotAtAll() {
-        // Make PostgreSQL refuse the images of one upload: the analysis row written before them must go too.
-        jdbc.execute("""
-                create or replace function refuse_images() returns trigger language plpgsql as $$
-                begin
-                  if exists (select 1 from analysis a where a.id = new.analysis_id and a.file_name = 'refused.png') then
-                    raise exception 'refused for the test';
-                  end if;
-                  return new;
-                end $$""");
-        jdbc.execute("create trigger refuse_images before insert on analysis_image for each row execute function refuse_images()");
-        try {
-            int before = count();
-            assertThatThrownBy(() -> service.analyse(AnalysisRequest.of(PHANTOM, "refused.png"))).isNotNull();
-            assertThat(count()).isEqualTo(before);
-            assertThat(jdbc.queryForObject("select count(*) from analysis where file_name = 'refused.png'", Integer.class)).isZero();
-        } finally {
-            jdbc.execute("drop trigger refuse_images on analysis_image");
-            jdbc.execute("drop function refuse_images()");
+        // Make PostgreSQL refuse a row of one upload, once its analysis row exists: the thumbnail, and the usage row
+        // (the last statement). The analysis row and the upload written while the models ran must go too.
+        for (String table : List.of("analysis_image", "analysis_usage")) {
+            String fileName = "refused-" + table + ".png";
+            jdbc.execute("""
+                    create or replace function refuse_rows() returns trigger language plpgsql as $$
+                    begin
+                      if exists (select 1 from analysis a where a.file_name = '%s') then
+                        raise exception 'refused for the test';
+                      end if;
+                      return new;
+                    end $$""".formatted(fileName));
+            jdbc.execute("create trigger refuse_rows before insert on " + table + " for each row execute function refuse_rows()");
+            try {
+                int before = count();
+                int imagesBefore = jdbc.queryForObject("select count(*) from analysis_image where kind in ('IMAGE', 'THUMBNAIL')", Integer.class);
+                assertThatThrownBy(() -> service.analyse(AnalysisRequest.of(PHANTOM, fileName))).isNotNull();
+                assertThat(count()).isEqualTo(before);
+                assertThat(jdbc.queryForObject("select count(*) from analysis where file_name = ?", Integer.class, fileName)).isZero();
+                assertThat(jdbc.queryForObject("select count(*) from analysis_image where kind in ('IMAGE', 'THUMBNAIL')", Integer.class)).isEqualTo(imagesBefore);
+            } finally {
+                jdbc.execute("drop trigger refuse_rows on " + table);
+                jdbc.execute("drop function refuse_rows()");
+            }
         }
+        assertThat(service.analyse(AnalysisRequest.of(PHANTOM, "after.png")).status()).isEqualTo(AnalysisStatus.COMPLETED);
+    }
+
+    @Test
+    void anImageRowNeedsItsAnalysisByTheCommit() {
+        // The reference from an image to its analysis is checked at commit (the upload is written first): an image
+        // whose analysis never comes is refused all the same.
+        assertThatThrownBy(() -> jdbc.update("insert into analysis_image (analysis_id, kind, finding_code, media_type, bytes) "
+                + "values (-42, 'IMAGE', '', 'image/png', '\\x00'::bytea)"))
+                .hasMessageContaining("analysis_image_analysis_id_fkey");
     }
 
     @Test

@@ -21,8 +21,12 @@ class DicomDecoderTest {
     @Test
     void explicitLittleEndian8BitMonochrome2IsReadAsIs() {
         byte[] px = ramp8();
-        DecodedImage d = DECODER.decode(DicomFiles.of(DicomDecoder.EXPLICIT_LE).image(H, W, 8, 8, false, "MONOCHROME2")
-                .otherSequence().iconWithEncapsulatedPixels().pixels8(px).build());
+        byte[] file = DicomFiles.of(DicomDecoder.EXPLICIT_LE).image(H, W, 8, 8, false, "MONOCHROME2")
+                .otherSequence().iconWithEncapsulatedPixels().pixels8(px).build();
+        // What is kept of a DICOM file is a rendering of its pixels: nothing to keep before decoding.
+        assertThat(DECODER.inspect(file).format()).isEqualTo(ImageFormat.DICOM);
+        assertThat(DECODER.inspect(file).copyToKeep()).isEmpty();
+        DecodedImage d = DECODER.decode(file);
         assertThat(d.format()).isEqualTo(ImageFormat.DICOM);
         assertThat(d.width()).isEqualTo(W);
         assertThat(d.height()).isEqualTo(H);

@@ -9,6 +9,7 @@ import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 
@@ -114,6 +115,36 @@ class ImageDecoderTest {
         assertThat(stored).doesNotContain("Jane").doesNotContain("4711").doesNotContain("Exif").doesNotContain("JFIF");
         assertThat(d.clean().mediaType()).isEqualTo("image/jpeg");
         assertThat(DECODER.decode(d.clean().bytes()).grey().pixels()).containsExactly(d.grey().pixels());
+    }
+
+    @Test
+    void inspectionReadsOnlyTheHeaderAndGivesTheCopyToKeepWhereNoDecodingIsNeeded() {
+        byte[] plainPng = TestImages.png(TestImages.phantomChest(120, 100, 1));
+        ImageDecoder.Inspection png = DECODER.inspect(withPngChunk(plainPng, "tEXt", "Author\0Dr Jane Doe"));
+        assertThat(png.format()).isEqualTo(ImageFormat.PNG);
+        assertThat(png.copyToKeep().orElseThrow().bytes()).isEqualTo(plainPng);
+        assertThat(png.copyToKeep().orElseThrow().mediaType()).isEqualTo("image/png");
+
+        byte[] plainJpeg = TestImages.jpeg(TestImages.phantomChest(160, 120, 2));
+        byte[] exif = withJpegSegment(plainJpeg, 0xe1, "Exif\0\0MM Jane Doe GPS 51.5N");
+        ImageDecoder.Inspection jpeg = DECODER.inspect(exif);
+        assertThat(jpeg.format()).isEqualTo(ImageFormat.JPEG);
+        assertThat(jpeg.copyToKeep().orElseThrow().bytes()).isEqualTo(DECODER.decode(exif).clean().bytes());
+
+        // A 16-bit PNG is kept as the 8-bit rendering, which needs the decoded pixels.
+        BufferedImage wide = new BufferedImage(80, 70, BufferedImage.TYPE_USHORT_GRAY);
+        assertThat(DECODER.inspect(TestImages.png(wide)).copyToKeep()).isEmpty();
+
+        // Whatever the header shows is refused by the inspection already; damage further in only by decoding.
+        for (byte[] refused : List.of(new byte[0], "GIF89a....".getBytes(StandardCharsets.US_ASCII), bombPng(20000, 20000),
+                TestImages.png(TestImages.phantomChest(63, 200, 1)))) {
+            assertThatThrownBy(() -> DECODER.inspect(refused)).isInstanceOf(InvalidImageException.class);
+        }
+        assertThatThrownBy(() -> DECODER.inspect(Arrays.copyOf(plainPng, plainPng.length / 2)))
+                .isInstanceOfSatisfying(InvalidImageException.class, e -> assertThat(e.problem()).isEqualTo(ImageProblem.CORRUPT));
+        byte[] damaged = TestImages.damagedPixelData(plainPng);
+        assertThat(DECODER.inspect(damaged).format()).isEqualTo(ImageFormat.PNG);
+        assertProblem(DECODER, damaged, ImageProblem.CORRUPT, "could not be read");
     }
 
     @Test

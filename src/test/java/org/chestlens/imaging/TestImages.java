@@ -80,6 +80,19 @@ public final class TestImages {
         return encode(image, "jpeg");
     }
 
+    /** A PNG whose chunks are intact but whose compressed pixel data is garbage: only decoding can tell. */
+    public static byte[] damagedPixelData(byte[] png) {
+        byte[] out = png.clone();
+        int idat = 8;
+        while (!(out[idat + 4] == 'I' && out[idat + 5] == 'D' && out[idat + 6] == 'A' && out[idat + 7] == 'T')) {
+            idat += 12 + (((out[idat] & 0xff) << 24) | ((out[idat + 1] & 0xff) << 16) | ((out[idat + 2] & 0xff) << 8) | (out[idat + 3] & 0xff));
+        }
+        for (int i = idat + 8; i < idat + 8 + 64; i++) {
+            out[i] ^= 0x5a;
+        }
+        return out;
+    }
+
     public static GreyImage grey(BufferedImage image) {
         return Rasters.toGrey(image).image();
     }

@@ -6,12 +6,49 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.chestlens.imaging.GreyImage;
+import org.chestlens.imaging.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Start-up: no models means unavailable; broken models stop start-up with the file's name. */
+/**
+ * Start-up: no models means unavailable; broken models stop start-up with the file's name. Running: the caller's
+ * own work overlaps the graphs.
+ */
 class InferenceEngineTest {
+
+    @Test
+    void theCallersWorkRunsOnItsThreadWhileTheGraphsRunAndTheSideWorkOnThePool() throws IOException {
+        InferenceEngine engine = new InferenceEngine(ParityTest.TEST_MODELS, 1, 2);
+        try {
+            GreyImage image = TestImages.grey(TestImages.phantomChest(200, 180, 3));
+            Thread caller = Thread.currentThread();
+            AtomicReference<Thread> sideThread = new AtomicReference<>();
+            AtomicReference<Thread> waitingThread = new AtomicReference<>();
+            Prediction overlapped = engine.predict(image, 0, () -> sideThread.set(Thread.currentThread()),
+                    () -> waitingThread.set(Thread.currentThread()));
+            assertThat(waitingThread.get()).isSameAs(caller);
+            assertThat(sideThread.get()).isNotNull().isNotSameAs(caller);
+            assertThat(sideThread.get().getName()).startsWith("inference-");
+            // The same numbers as a plain run, and the stages are all timed.
+            Prediction plain = engine.predict(image, 0);
+            assertThat(overlapped.findings()).extracting(Prediction.FindingScore::probability)
+                    .containsExactlyElementsOf(plain.findings().stream().map(Prediction.FindingScore::probability).toList());
+            assertThat(overlapped.stageNanos()).containsKeys("preprocess", "models", "combine", "vae");
+
+            assertThatThrownBy(() -> engine.predict(image, 0, () -> { }, () -> {
+                throw new IllegalStateException("the database said no");
+            })).hasMessage("the database said no");
+            assertThatThrownBy(() -> engine.predict(image, 0, () -> {
+                throw new IllegalStateException("no thumbnail");
+            }, () -> { })).hasMessage("no thumbnail");
+            assertThat(engine.predict(image, 0).findings()).hasSameSizeAs(plain.findings()); // still serving
+        } finally {
+            engine.destroy();
+        }
+    }
 
     @Test
     void withoutAManifestTheEngineIsUnavailableAndSaysWhy(@TempDir Path empty) throws IOException {
