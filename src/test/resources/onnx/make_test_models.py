@@ -212,6 +212,8 @@ def main():
         findings.append({"code": code, "label": label, "threshold": thresholds[code], "reported": code != "cardiomegaly",
                          "reportRule": "test", "val": {"auc": 0.9, "aucLow": 0.85, "aucHigh": 0.95, "positives": 30,
                                                        "negatives": 70, "sensitivity": 0.8, "specificity": 0.85}})
+        if code == "no_finding":
+            findings[-1]["normal"] = True
     gate = {"rules": [
         {"feature": "input.saturation", "max": 0.04, "reason": "This looks like a colour image, not a chest X-ray.",
          "suggestion": "Upload a frontal chest X-ray in greyscale."},

@@ -518,8 +518,9 @@ public class AnalysisService {
     private AnalysisResult toResult(Analysis a, Timings timings) {
         boolean completed = a.getStatus() == AnalysisStatus.COMPLETED;
         Map<String, String> conditions = conditions();
-        List<Finding> findings = completed ? reportedFindings(a).stream().map(f -> f.toFinding(conditions.get(f.code())))
-                .toList() : List.of();
+        Set<String> normal = normalFindingCodes();
+        List<Finding> findings = completed ? reportedFindings(a).stream()
+                .map(f -> f.toFinding(conditions.get(f.code()), normal.contains(f.code()))).toList() : List.of();
         Optional<Rejection> rejection = completed ? Optional.empty()
                 : Optional.of(new Rejection(a.getRejectionReason(), a.getRejectionSuggestion(), a.getRejectionRule()));
         AnomalyScore anomaly = new AnomalyScore(a.getAnomalyMse(), a.getAnomalyKl(), a.getAnomalyNegElbo(),
@@ -590,6 +591,12 @@ public class AnalysisService {
     private ImageBytes renderAndKeep(AnalysisImage.Key key, java.util.function.Supplier<EncodedImage> render) {
         EncodedImage rendered = renderer.renderNow(key, render);
         return new ImageBytes(rendered.bytes(), rendered.mediaType());
+    }
+
+    /** The findings the models mark as "normal study" (positive is good news; shown in a calm colour). */
+    public Set<String> normalFindingCodes() {
+        return engine.manifest().map(m -> m.findings().stream().filter(ModelManifest.FindingSpec::isNormal)
+                .map(ModelManifest.FindingSpec::code).collect(Collectors.toSet())).orElse(Set.of());
     }
 
     /** The manifest's relations between findings, as sentences for the findings table. */

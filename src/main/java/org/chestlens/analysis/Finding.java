@@ -13,7 +13,8 @@ import java.util.Map;
  * @param memberProbabilities  each contributing member's own probability, by member name in manifest order (transparency)
  * @param condition            when the finding counts beyond its threshold, in words (e.g. a sub-type only with its
  *                             parent finding); {@code null} for none
+ * @param normal               the models' "normal study" finding (e.g. No Finding): positive is good news
  */
 public record Finding(String code, String label, double probability, double threshold, boolean positive,
-                      Map<String, Double> memberProbabilities, String condition) {
+                      Map<String, Double> memberProbabilities, String condition, boolean normal) {
 }

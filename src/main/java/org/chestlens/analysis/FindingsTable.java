@@ -44,7 +44,7 @@ public final class FindingsTable {
                 name.add(condition);
             }
             row.add(name, new NativeTableCell(bar(finding.probability(), finding.threshold(), finding.positive(),
-                            isNormal(finding.code()))),
+                            finding.normal())),
                     new NativeTableCell(percent(finding.threshold())), new NativeTableCell(badge(finding)));
             body.addRows(row);
         }
@@ -78,13 +78,6 @@ public final class FindingsTable {
         return details;
     }
 
-    /** "No Finding" reaching its threshold means a normal-looking study: not an alarm colour. */
-    public static final String NORMAL = "no_finding";
-
-    public static boolean isNormal(String findingCode) {
-        return NORMAL.equals(findingCode);
-    }
-
     static Component bar(double probability, double threshold, boolean positive, boolean normal) {
         Div fill = new Div();
         fill.addClassName("cl-bar-fill");
@@ -106,22 +99,22 @@ public final class FindingsTable {
         return cell;
     }
 
+    /**
+     * "Positive" or "Negative" in words; the colour only repeats it, and is calm for the models' "normal study"
+     * finding (the manifest's {@code normal}, e.g. No Finding): a normal-looking study is no alarm.
+     */
     public static Span badge(Finding finding) {
-        return badge(finding.code(), finding.positive());
-    }
-
-    /** "Positive" or "Negative" in words; the colour only repeats it (and is calm for "No Finding"). */
-    public static Span badge(String findingCode, boolean positive) {
+        boolean positive = finding.positive();
         Span badge = new Span(positive ? "Positive" : "Negative");
         badge.getElement().getThemeList().add(!positive ? "badge contrast"
-                : isNormal(findingCode) ? "badge success primary" : "badge error primary");
+                : finding.normal() ? "badge success primary" : "badge error primary");
         badge.addClassName(positive ? "cl-positive" : "cl-negative");
         return badge;
     }
 
     /** Theme of a badge naming a positive finding in lists (timeline, patient list). */
-    public static String positiveTheme(String findingCode) {
-        return isNormal(findingCode) ? "badge success" : "badge error";
+    public static String positiveTheme(boolean normalFinding) {
+        return normalFinding ? "badge success" : "badge error";
     }
 
     public static String percent(double p) {

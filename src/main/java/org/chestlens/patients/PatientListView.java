@@ -189,7 +189,7 @@ public class PatientListView extends Div {
         }
         for (PatientOverview.PositiveFinding finding : overview.latestPositive()) {
             Span badge = new Span(finding.label());
-            badge.getElement().getThemeList().add(FindingsTable.positiveTheme(finding.code()));
+            badge.getElement().getThemeList().add(FindingsTable.positiveTheme(finding.normal()));
             cell.add(badge);
         }
         return cell;

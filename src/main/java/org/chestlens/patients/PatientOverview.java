@@ -10,7 +10,8 @@ import java.util.Optional;
 public record PatientOverview(Patient patient, Optional<LocalDate> lastStudyDate, List<PositiveFinding> latestPositive) {
 
     /** A finding the latest study found positive: its code (for styling) and its label (to show). */
-    public record PositiveFinding(String code, String label) {
+    /** @param normal the models' "normal study" finding: positive is good news */
+    public record PositiveFinding(String code, String label, boolean normal) {
     }
 
     static final DateTimeFormatter DATE = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM);

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.chestlens.analysis.AnalysisRequest;
 import org.chestlens.analysis.AnalysisResult;
 import org.chestlens.analysis.AnalysisService;
@@ -65,11 +66,13 @@ public class PatientService {
     public Page<PatientOverview> overview(String text, Pageable pageable) {
         long owner = owner();
         Map<String, String> labels = findingLabels();
+        Set<String> normal = analysisService.normalFindingCodes();
         return patients.search(owner, likePattern(text), withDefaultSort(pageable)).map(patient -> {
             Optional<AnalysisSummary> latest = analysisService.listForPatient(owner, patient.getId()).stream().findFirst();
             return new PatientOverview(patient, latest.map(PatientService::studyDate),
                     latest.map(s -> s.positiveFindings().stream()
-                                    .map(code -> new PatientOverview.PositiveFinding(code, labels.getOrDefault(code, code))).toList())
+                                    .map(code -> new PatientOverview.PositiveFinding(code, labels.getOrDefault(code, code),
+                                            normal.contains(code))).toList())
                             .orElse(List.of()));
         });
     }

@@ -85,7 +85,7 @@ final class PatientTimeline {
             for (String code : study.positiveFindings()) {
                 Span badge = new Span(labels.getOrDefault(code, code) + " "
                         + TrendChart.percent(study.probabilities().getOrDefault(code, 0.0)));
-                badge.getElement().getThemeList().add(FindingsTable.positiveTheme(code));
+                badge.getElement().getThemeList().add(FindingsTable.positiveTheme(analysisService.normalFindingCodes().contains(code)));
                 badges.add(badge);
             }
         }
