@@ -157,9 +157,9 @@ public class AnalysisService {
         ImageDecoder.Inspection inspection = refusedAsUpload(() -> decoder.inspect(bytes));
 
         // One transaction from here to the stored analysis, which overlaps the stages that would leave a core idle:
-        // the upload (the largest write) goes to the database from this thread while another decodes it, and the
-        // thumbnail is made on the inference pool beside the graphs. A DICOM file's copy to keep is a rendering,
-        // so it is stored once decoded, while the graphs run.
+        // the upload (the largest write) goes to the database from this thread while another decodes it; the
+        // thumbnail is made on the inference pool beside the preprocessing and stored from this thread while the
+        // graphs run. A DICOM file's copy to keep is a rendering, so it is stored once decoded, during the graphs.
         record Stored(long id, DecodedImage decoded, Prediction prediction, Analysis analysis) {
         }
         long[] persistFrom = new long[1];
@@ -175,23 +175,31 @@ public class AnalysisService {
             inspection.copyToKeep().ifPresent(copy -> timings.put("storeUpload", storeUpload(id, copy)));
             DecodedImage decoded = refusedAsUpload(() -> join(decoding));
             timings.put("decode", decodeMillis[0]);
-            EncodedImage[] thumbnail = new EncodedImage[1];
+            CompletableFuture<EncodedImage> thumbnail = new CompletableFuture<>();
             double[] thumbnailMillis = new double[1];
             Prediction prediction = engine.predict(decoded.grey(), decoded.saturation(), () -> {
-                long t = System.nanoTime();
-                thumbnail[0] = Renderings.thumbnail(decoded.grey());
-                thumbnailMillis[0] = millis(t);
+                try {
+                    long t = System.nanoTime();
+                    thumbnail.complete(Renderings.thumbnail(decoded.grey()));
+                    thumbnailMillis[0] = millis(t);
+                } catch (Throwable e) { // the caller waits for it below
+                    thumbnail.completeExceptionally(e);
+                    throw e;
+                }
             }, () -> {
                 if (inspection.copyToKeep().isEmpty()) {
                     timings.put("storeUpload", storeUpload(id, decoded.clean()));
                 }
+                // Made on the pool as the graphs start; stored while they run.
+                EncodedImage small = join(thumbnail);
+                writer.insertImages(id, List.of(new AnalysisWriter.Image(AnalysisImage.Kind.THUMBNAIL, "",
+                        small.mediaType(), small.bytes())));
             });
             prediction.stageNanos().forEach((stage, nanos) -> timings.put(stage, nanos / 1e6));
             timings.put("thumbnail", thumbnailMillis[0]);
             persistFrom[0] = System.nanoTime();
             Analysis analysis = newAnalysis(request, decoded, prediction, manifest, clock.instant(), timings);
-            writer.insert(id, analysis, List.of(new AnalysisWriter.Image(AnalysisImage.Kind.THUMBNAIL, "",
-                    thumbnail[0].mediaType(), thumbnail[0].bytes())), request.channel(), () -> millis(start));
+            writer.insert(id, analysis, request.channel(), () -> millis(start));
             return new Stored(id, decoded, prediction, analysis);
         });
         timings.put("persist", millis(persistFrom[0])); // the rows written after the models, and the commit

@@ -38,6 +38,9 @@ class AnalysisWriter {
 
     /** Inserts images of the analysis {@code id}; must run inside the transaction that inserts the analysis. */
     void insertImages(long id, List<Image> images) {
+        if (images.isEmpty()) {
+            return;
+        }
         List<Object[]> rows = new ArrayList<>();
         for (Image image : images) {
             rows.add(new Object[] {id, image.kind().name(), image.findingCode(), image.mediaType(), image.bytes()});
@@ -47,19 +50,29 @@ class AnalysisWriter {
     }
 
     /**
-     * Inserts the analysis under a {@link #reserveId() reserved id}, its findings, the remaining images and its usage
-     * row. Must run inside a transaction. {@code elapsedMillis} is read last, for the usage row: the time since
-     * the upload arrived, all but the commit.
+     * Inserts the analysis under a {@link #reserveId() reserved id} with its usage row (one statement), then its
+     * findings (one batch). Must run inside a transaction. {@code elapsedMillis} is read first, for the usage row:
+     * the time since the upload arrived, all but these writes and the commit.
      */
-    void insert(long id, Analysis a, List<Image> images, AnalysisRequest.Channel channel, DoubleSupplier elapsedMillis) {
+    void insert(long id, Analysis a, AnalysisRequest.Channel channel, DoubleSupplier elapsedMillis) {
+        double totalMillis = elapsedMillis.getAsDouble();
+        String positive = a.getStatus() != AnalysisStatus.COMPLETED ? null : a.getFindings().stream()
+                .filter(f -> f.reported() && f.positive())
+                .sorted(Comparator.comparingInt(AnalysisFinding::position))
+                .map(AnalysisFinding::code).collect(Collectors.joining(","));
+        // The usage row outlives the analysis (retention purge, deleted account): no reference to it.
         jdbc.update("""
-                insert into analysis (id, public_id, owner_id, patient_id, study_date, note, file_name, status,
-                    rejection_rule, rejection_reason, rejection_suggestion, created_at, expires_at, model_name,
-                    model_version, image_format, image_width, image_height, image_size_bytes, image_bit_depth,
-                    anomaly_mse, anomaly_kl, anomaly_neg_elbo, anomaly_mse_pct, anomaly_kl_pct, anomaly_neg_elbo_pct,
-                    anomaly_map, anomaly_map_width, anomaly_map_height, embedding, embedding_space, cam_width,
-                    cam_height, gate_features, timings, confirmed_findings)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                with stored as (
+                    insert into analysis (id, public_id, owner_id, patient_id, study_date, note, file_name, status,
+                        rejection_rule, rejection_reason, rejection_suggestion, created_at, expires_at, model_name,
+                        model_version, image_format, image_width, image_height, image_size_bytes, image_bit_depth,
+                        anomaly_mse, anomaly_kl, anomaly_neg_elbo, anomaly_mse_pct, anomaly_kl_pct, anomaly_neg_elbo_pct,
+                        anomaly_map, anomaly_map_width, anomaly_map_height, embedding, embedding_space, cam_width,
+                        cam_height, gate_features, timings, confirmed_findings)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))
+                insert into analysis_usage (occurred_at, registered, account_id, channel, status, rejection_rule,
+                    rejection_reason, total_ms, model_name, model_version, positive_findings, image_format)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 id, a.getPublicId(), a.getOwnerId(), a.getPatientId(),
                 a.getStudyDate() == null ? null : java.sql.Date.valueOf(a.getStudyDate()), a.getNote(), a.getFileName(),
                 a.getStatus().name(), a.getRejectionRule(), a.getRejectionReason(), a.getRejectionSuggestion(),
@@ -69,7 +82,10 @@ class AnalysisWriter {
                 a.getAnomalyMsePercentile(), a.getAnomalyKlPercentile(), a.getAnomalyNegElboPercentile(),
                 a.getAnomalyMap(), a.getAnomalyMapWidth(), a.getAnomalyMapHeight(), a.getEmbedding(),
                 a.getEmbeddingSpace(), a.getCamWidth(), a.getCamHeight(), NUMBERS.convertToDatabaseColumn(a.getGateFeatures()),
-                NUMBERS.convertToDatabaseColumn(a.getTimings()), CODES.convertToDatabaseColumn(a.getConfirmedFindings()));
+                NUMBERS.convertToDatabaseColumn(a.getTimings()), CODES.convertToDatabaseColumn(a.getConfirmedFindings()),
+                Timestamp.from(a.getCreatedAt()), a.getOwnerId() != null, a.getOwnerId(), channel.name(),
+                a.getStatus().name(), a.getRejectionRule(), a.getRejectionReason(), totalMillis, a.getModelName(),
+                a.getModelVersion(), positive, a.getImageFormat());
         List<Object[]> findings = new ArrayList<>();
         for (AnalysisFinding f : a.getFindings()) {
             findings.add(new Object[] {id, f.code(), f.position(), f.label(), f.probability(), f.threshold(), f.positive(),
@@ -80,22 +96,5 @@ class AnalysisWriter {
                     reported, member_probabilities, cam) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", findings,
                 new int[] {Types.BIGINT, Types.VARCHAR, Types.INTEGER, Types.VARCHAR, Types.DOUBLE, Types.DOUBLE,
                         Types.BOOLEAN, Types.BOOLEAN, Types.VARCHAR, Types.BINARY});
-        insertImages(id, images);
-        insertUsage(a, channel, elapsedMillis.getAsDouble());
-    }
-
-    /** The analysis' row for the usage statistics, which outlives the analysis (retention purge, deleted account). */
-    private void insertUsage(Analysis a, AnalysisRequest.Channel channel, double totalMillis) {
-        String positive = a.getStatus() != AnalysisStatus.COMPLETED ? null : a.getFindings().stream()
-                .filter(f -> f.reported() && f.positive())
-                .sorted(Comparator.comparingInt(AnalysisFinding::position))
-                .map(AnalysisFinding::code).collect(Collectors.joining(","));
-        jdbc.update("""
-                insert into analysis_usage (occurred_at, registered, account_id, channel, status, rejection_rule,
-                    rejection_reason, total_ms, model_name, model_version, positive_findings, image_format)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                Timestamp.from(a.getCreatedAt()), a.getOwnerId() != null, a.getOwnerId(), channel.name(),
-                a.getStatus().name(), a.getRejectionRule(), a.getRejectionReason(), totalMillis, a.getModelName(),
-                a.getModelVersion(), positive, a.getImageFormat());
     }
 }

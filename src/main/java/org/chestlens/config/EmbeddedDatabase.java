@@ -55,6 +55,8 @@ class EmbeddedDatabase {
         dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
         dataSource.setMaximumPoolSize(10);
         dataSource.setPoolName("chestlens-embedded");
+        // A batch of inserts (an analysis' findings) travels as one multi-row insert.
+        dataSource.addDataSourceProperty("reWriteBatchedInserts", "true");
         return dataSource;
     }
 

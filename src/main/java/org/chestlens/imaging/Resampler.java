@@ -219,8 +219,12 @@ public final class Resampler {
             java.util.Arrays.fill(sums, 0);
             for (int dy = 0; dy < factor; dy++) {
                 int row = (oy * factor + dy) * w;
-                for (int x = 0; x < outW * factor; x++) {
-                    sums[x / factor] += in[row + x] & 0xff;
+                for (int ox = 0, x = row; ox < outW; ox++) {
+                    int s = 0;
+                    for (int end = x + factor; x < end; x++) {
+                        s += in[x] & 0xff;
+                    }
+                    sums[ox] += s;
                 }
             }
             for (int x = 0; x < outW; x++) {

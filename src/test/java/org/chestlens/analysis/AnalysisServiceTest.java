@@ -159,31 +159,36 @@ class AnalysisServiceTest {
 
     @Test
     void anAnalysisIsStoredWhollyOrNotAtAll() {
-        // Make PostgreSQL refuse a row of one upload, once its analysis row exists: the thumbnail, and the usage row
-        // (the last statement). The analysis row and the upload written while the models ran must go too.
-        for (String table : List.of("analysis_image", "analysis_usage")) {
-            String fileName = "refused-" + table + ".png";
+        // Make PostgreSQL refuse one write of an upload: the thumbnail (written while the models run) or a finding
+        // (the last statement). Everything written before it, the upload included, must go too.
+        Map<String, String> refusals = Map.of(
+                "analysis_image", "new.kind = 'THUMBNAIL'",
+                "analysis_finding", "exists (select 1 from analysis a where a.id = new.analysis_id and a.file_name = 'refused.png')");
+        refusals.forEach((table, condition) -> {
             jdbc.execute("""
                     create or replace function refuse_rows() returns trigger language plpgsql as $$
                     begin
-                      if exists (select 1 from analysis a where a.file_name = '%s') then
+                      if %s then
                         raise exception 'refused for the test';
                       end if;
                       return new;
-                    end $$""".formatted(fileName));
+                    end $$""".formatted(condition));
             jdbc.execute("create trigger refuse_rows before insert on " + table + " for each row execute function refuse_rows()");
             try {
                 int before = count();
                 int imagesBefore = jdbc.queryForObject("select count(*) from analysis_image where kind in ('IMAGE', 'THUMBNAIL')", Integer.class);
-                assertThatThrownBy(() -> service.analyse(AnalysisRequest.of(PHANTOM, fileName))).isNotNull();
-                assertThat(count()).isEqualTo(before);
-                assertThat(jdbc.queryForObject("select count(*) from analysis where file_name = ?", Integer.class, fileName)).isZero();
-                assertThat(jdbc.queryForObject("select count(*) from analysis_image where kind in ('IMAGE', 'THUMBNAIL')", Integer.class)).isEqualTo(imagesBefore);
+                int usageBefore = jdbc.queryForObject("select count(*) from analysis_usage", Integer.class);
+                assertThatThrownBy(() -> service.analyse(AnalysisRequest.of(PHANTOM, "refused.png"))).as(table).isNotNull();
+                assertThat(count()).as(table).isEqualTo(before);
+                assertThat(jdbc.queryForObject("select count(*) from analysis where file_name = 'refused.png'", Integer.class)).isZero();
+                assertThat(jdbc.queryForObject("select count(*) from analysis_image where kind in ('IMAGE', 'THUMBNAIL')", Integer.class))
+                        .as(table).isEqualTo(imagesBefore);
+                assertThat(jdbc.queryForObject("select count(*) from analysis_usage", Integer.class)).as(table).isEqualTo(usageBefore);
             } finally {
                 jdbc.execute("drop trigger refuse_rows on " + table);
                 jdbc.execute("drop function refuse_rows()");
             }
-        }
+        });
         assertThat(service.analyse(AnalysisRequest.of(PHANTOM, "after.png")).status()).isEqualTo(AnalysisStatus.COMPLETED);
     }
 
