@@ -1,6 +1,5 @@
 package org.chestlens.imaging;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
@@ -34,8 +33,10 @@ final class PngChunks {
 
     /** The same PNG with only the chunks in {@link #KEPT}. */
     static byte[] strip(byte[] png) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(png.length);
-        out.write(png, 0, 8);
+        // First the chunk walk alone: most uploads carry nothing to drop, and are kept as they are, uncopied.
+        int[] kept = new int[16];
+        int keptCount = 0;
+        int keptBytes = 8;
         int at = 8;
         while (at + 12 <= png.length) {
             long length = readInt(png, at) & 0xffffffffL;
@@ -45,11 +46,25 @@ final class PngChunks {
             String type = new String(png, at + 4, 4, StandardCharsets.US_ASCII);
             int total = (int) length + 12;
             if (KEPT.contains(type)) {
-                out.write(png, at, total);
+                if (keptCount + 2 > kept.length) {
+                    kept = java.util.Arrays.copyOf(kept, kept.length * 2);
+                }
+                kept[keptCount++] = at;
+                kept[keptCount++] = total;
+                keptBytes += total;
             }
             at += total;
             if ("IEND".equals(type)) {
-                return out.toByteArray();
+                if (keptBytes == png.length) {
+                    return png;
+                }
+                byte[] out = new byte[keptBytes];
+                System.arraycopy(png, 0, out, 0, 8);
+                for (int i = 0, o = 8; i < keptCount; i += 2) {
+                    System.arraycopy(png, kept[i], out, o, kept[i + 1]);
+                    o += kept[i + 1];
+                }
+                return out;
             }
         }
         throw InvalidImageException.corrupt("the PNG file ends before its last chunk");
