@@ -143,9 +143,9 @@ public class InferenceEngine implements DisposableBean {
     }
 
     /**
-     * Runs everything on one image, and {@code meanwhile} (work of the caller's that does not need the results, e.g.
-     * a thumbnail) as one more task on the same pool: beside the graphs on the calling thread it would make one
-     * thread more than there are cores and slow the graphs down by as much as it takes.
+     * Runs everything on one image, and {@code meanwhile} (work of the caller's that needs only the image, e.g. a
+     * thumbnail) as one more task on the same pool, started at once beside the preprocessing: on a thread of its
+     * own it would make one thread more than there are cores and slow the graphs down by as much as it takes.
      */
     public Prediction predict(GreyImage image, double saturation, Runnable meanwhile) {
         return predict(image, saturation, meanwhile, () -> { });
