@@ -99,6 +99,13 @@ class AnalysisApiTest extends KaribuTest {
                         Arrays.copyOf(png, png.length / 2))))
                 .andExpect(status().is4xxClientError())
                 .andExpect(jsonPath("$.code").value("corrupt"));
+        // Chunks intact, pixel data garbage: refused by decoding, after the upload was written (rolled back).
+        mvc.perform(multipart("/api/v1/analyses").file(new MockMultipartFile("file", "garbage.png", "image/png",
+                        TestImages.damagedPixelData(png))))
+                .andExpect(status().is4xxClientError())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.code").value("corrupt"))
+                .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("could not be read")));
 
         mvc.perform(multipart("/api/v1/analyses"))
                 .andExpect(status().isBadRequest()).andExpect(jsonPath("$.code").value("missing-file"));
