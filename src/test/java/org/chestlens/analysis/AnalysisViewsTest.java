@@ -111,6 +111,10 @@ class AnalysisViewsTest extends KaribuTest {
         assertThat(view.viewer.getWindowPreset()).isEqualTo(XrayViewer.WindowPreset.LUNGS);
         byte[] stored = analysisService.image(publicIdOf(view), Optional.empty()).orElseThrow().bytes();
         assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain("Doe^Jane", "SECRET-ID-1234");
+        // Kept as a PNG rendering (stored while the graphs ran), with its thumbnail.
+        assertThat(analysisService.image(publicIdOf(view), Optional.empty()).orElseThrow().mediaType()).isEqualTo("image/png");
+        assertThat(java.util.Arrays.copyOf(stored, 4)).containsExactly(0x89, 'P', 'N', 'G');
+        assertThat(analysisService.thumbnail(publicIdOf(view), Optional.empty())).isPresent();
     }
 
     @Test
