@@ -9,8 +9,10 @@ import java.util.Optional;
 /** One row of the patient list: the patient, the date of their latest study and what it found. */
 public record PatientOverview(Patient patient, Optional<LocalDate> lastStudyDate, List<PositiveFinding> latestPositive) {
 
-    /** A finding the latest study found positive: its code (for styling) and its label (to show). */
-    /** @param normal the models' "normal study" finding: positive is good news */
+    /**
+     * A finding the latest study found positive: its code, its label (to show), and whether it is the models'
+     * "normal study" finding (positive is good news: a calm colour).
+     */
     public record PositiveFinding(String code, String label, boolean normal) {
     }
 

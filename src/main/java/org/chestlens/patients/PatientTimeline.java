@@ -15,6 +15,7 @@ import com.vaadin.flow.router.RouterLink;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.chestlens.analysis.AnalysisImages;
 import org.chestlens.analysis.AnalysisService;
 import org.chestlens.analysis.AnalysisStatus;
@@ -42,12 +43,13 @@ final class PatientTimeline {
             return panel;
         }
         Map<String, String> labels = patientService.findingLabels();
+        Set<String> normal = analysisService.normalFindingCodes();
         Map<String, Feedback> feedback = feedbackService.findAll(studies.stream().map(AnalysisSummary::publicId).toList());
         OrderedList list = new OrderedList();
         list.addClassName("cl-timeline-list");
         list.getElement().setAttribute("aria-label", "Studies of " + patient.getReference() + ", newest first");
         for (AnalysisSummary study : studies) {
-            list.add(item(analysisService, patientService, patient, study, requester, labels,
+            list.add(item(analysisService, patientService, patient, study, requester, labels, normal,
                     Optional.ofNullable(feedback.get(study.publicId())), changed));
         }
         panel.add(list);
@@ -56,7 +58,7 @@ final class PatientTimeline {
 
     private static ListItem item(AnalysisService analysisService, PatientService patientService, Patient patient,
                                  AnalysisSummary study, Optional<Long> requester, Map<String, String> labels,
-                                 Optional<Feedback> feedback, Runnable changed) {
+                                 Set<String> normal, Optional<Feedback> feedback, Runnable changed) {
         String date = TrendChart.DATE.format(PatientService.studyDate(study));
         Image thumb = new Image(AnalysisImages.thumbnail(analysisService, study.publicId(), requester),
                 "X-ray of " + date);
@@ -85,7 +87,7 @@ final class PatientTimeline {
             for (String code : study.positiveFindings()) {
                 Span badge = new Span(labels.getOrDefault(code, code) + " "
                         + TrendChart.percent(study.probabilities().getOrDefault(code, 0.0)));
-                badge.getElement().getThemeList().add(FindingsTable.positiveTheme(analysisService.normalFindingCodes().contains(code)));
+                badge.getElement().getThemeList().add(FindingsTable.positiveTheme(normal.contains(code)));
                 badges.add(badge);
             }
         }
