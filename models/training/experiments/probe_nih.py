@@ -8,8 +8,8 @@ import os, sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import numpy as np, torch
 from common import FINDINGS, setup_torch
-from members import MEMBERS, load_trained
-from augment import to_spec
+from members import MEMBERS
+from embeddings import member_embeddings
 from metrics import auc
 import cache_data
 setup_torch()
@@ -18,14 +18,7 @@ X, Y, split, src = d["X"], d["Y"], d["split"], d["source"]
 nih = np.isin(src, ["nih", "nih128"])
 tr = np.where(nih & (split == "train"))[0]; va = np.where(nih & (split == "val"))[0]
 FIVE = ["atelectasis", "cardiomegaly", "consolidation", "edema", "effusion"]
-@torch.no_grad()
-def emb(name, idx):
-    m = load_trained(name); spec = MEMBERS[name]["input"]; out = []
-    for i in range(0, len(idx), 256):
-        x = torch.from_numpy(X[idx[i:i+256]]).unsqueeze(1) / 255.0
-        out.append(m.backbone(to_spec(x, spec)).mean((2, 3)).numpy())
-    return np.concatenate(out)
-E = {n: (emb(n, tr), emb(n, va)) for n in MEMBERS}
+E = {n: (member_embeddings(n, X, tr), member_embeddings(n, X, va)) for n in MEMBERS}
 A0 = np.concatenate([E[n][0] for n in MEMBERS], 1); B0 = np.concatenate([E[n][1] for n in MEMBERS], 1)
 mu, sd = A0.mean(0), A0.std(0) + 1e-6
 A = torch.tensor((A0 - mu) / sd, dtype=torch.float32); B = torch.tensor((B0 - mu) / sd, dtype=torch.float32)

@@ -9,8 +9,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np, torch
 from common import FINDINGS, setup_torch
-from members import MEMBERS, load_trained
-from augment import to_spec
+from members import MEMBERS
+from embeddings import member_embeddings
 from metrics import auc
 import cache_data
 setup_torch()
@@ -20,13 +20,6 @@ jp, jv = FINDINGS.index("pneumonia"), FINDINGS.index("viral_pneumonia")
 pn = (Y[:, jp] == 1) & (Y[:, jv] >= 0)
 tr = np.where(pn & (split == "train"))[0]; va = np.where(pn & (split == "val"))[0]
 print("train", len(tr), "val", len(va), "viral share", (Y[tr, jv] == 1).mean())
-@torch.no_grad()
-def emb(name, idx):
-    m = load_trained(name); spec = MEMBERS[name]["input"]; out = []
-    for i in range(0, len(idx), 256):
-        x = torch.from_numpy(X[idx[i:i+256]]).unsqueeze(1) / 255.0
-        out.append(m.backbone(to_spec(x, spec)).mean((2, 3)).numpy())
-    return np.concatenate(out)
 def probe(Etr, Eva, wd):
     mu, sd = Etr.mean(0), Etr.std(0) + 1e-6
     A = torch.tensor((Etr - mu) / sd, dtype=torch.float32); B = torch.tensor((Eva - mu) / sd, dtype=torch.float32)
@@ -36,7 +29,7 @@ def probe(Etr, Eva, wd):
         opt.zero_grad(); l = torch.nn.functional.binary_cross_entropy_with_logits(lin(A)[:, 0], y) + wd * (lin.weight ** 2).sum(); l.backward(); return l
     opt.step(closure)
     return auc(Y[va, jv] == 1, lin(B)[:, 0].detach().numpy())
-E = {n: (emb(n, tr), emb(n, va)) for n in MEMBERS}
+E = {n: (member_embeddings(n, X, tr), member_embeddings(n, X, va)) for n in MEMBERS}
 for wd in [1e-4, 1e-3, 1e-2]:
     for n in MEMBERS:
         print(f"wd {wd} {n}: val AUC viral vs bacterial {probe(*E[n], wd):.4f}")
