@@ -15,7 +15,7 @@ import cache_data, pipeline, ood, train_vae
 from metrics import auc, delong_ci, youden, sens_spec
 from preprocess import decode_grey8, decode_rgb8, saturation, geometry, to_tensor, grey_std, edge_mean, flat_fraction
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"   # 1.1: sub-type heads conditional on their parent (new embedding space: re-import references)
 NIH_FINDINGS = FINDINGS[5:]                      # atelectasis .. hernia: adult NIH labels
 POOLED_FINDINGS = FINDINGS[:5]                   # no_finding, pneumonia, bacterial, viral, covid_19
 REPORT_RULE = ("reported when (1) >= 20 val positives in its evaluation population, (2) the lower DeLong 95% bound "
@@ -47,6 +47,8 @@ REASONS = {
 def population(f, Y, src):
     j = FINDINGS.index(f)
     m = Y[:, j] >= 0
+    if f in SUBTYPE_OF:           # the graphs output P(sub-type | parent): measured where the parent is present
+        return m & (Y[:, FINDINGS.index(SUBTYPE_OF[f])] == 1), f"val images with {SUBTYPE_OF[f]} (all sources), labelled for it"
     if f in NIH_FINDINGS:
         return m & np.isin(src, ["nih", "nih128"]), "val images of sources nih + nih128 (adults)"
     return m, "all val images labelled for it (kermany + covid + nih + nih128)"
@@ -232,6 +234,7 @@ def main():
         meta["reportRule"] = REPORT_RULE
         if f in SUBTYPE_OF:
             meta["subtypeOf"] = SUBTYPE_OF[f]
+            meta["conditional"] = True
         if f == NORMAL_FINDING:
             meta["normal"] = True
         meta["val"] = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in val.items()}

@@ -8,7 +8,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import argparse, json, sys
 import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import DEFAULT_DATA, DEFAULT_OOD, FINDINGS, FINDING_LABELS, MODELS, NIH5, load_json, save_json, setup_torch, log
+from common import DEFAULT_DATA, DEFAULT_OOD, FINDINGS, FINDING_LABELS, MODELS, NIH5, SUBTYPE_OF, load_json, save_json, setup_torch, log
 import cache_data, pipeline, ood
 from build_release import compute_features, load_images, population, within_source, reject_mask, NIH_FINDINGS
 from metrics import auc, delong_ci, sens_spec, brier, reliability
@@ -56,7 +56,7 @@ def main():
     # ---- per finding: population AUC (ensemble + members), pooled, per source, within source, thresholds
     for j, f in enumerate(FINDINGS):
         pm, pdesc = population(f, Y, S)
-        lab = Y[:, j] >= 0
+        lab = pm if f in SUBTYPE_OF else Y[:, j] >= 0      # sub-types: P(sub-type | parent), only where the parent is
         row = {"population": pdesc, "ensemble": ci(Y[pm, j] == 1, E[pm, j]),
                "members": {n: ci(Y[pm, j] == 1, P[n][pm, j]) for n in names},
                "pooled": ci(Y[lab, j] == 1, E[lab, j]),

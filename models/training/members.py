@@ -1,7 +1,7 @@
 """Member definitions: architecture, initial weights, input spec. Shared by training, export, evaluation."""
 import os
 import torch
-from common import CACHE, FINDINGS, WEIGHTS
+from common import CACHE, FINDINGS, SUBTYPE_OF, WEIGHTS
 from nets import Classifier, TinyDarknetBackbone, MobileNetV2Backbone, SmallResNet, TinyDarknetImageNet
 
 MEMBERS = {
@@ -25,6 +25,9 @@ MEMBERS = {
 }
 
 
+PARENTS = [FINDINGS.index(SUBTYPE_OF[f]) if f in SUBTYPE_OF else -1 for f in FINDINGS]
+
+
 def build(name, pretrained=True):
     if name == "tiny-darknet":
         bb = TinyDarknetBackbone()
@@ -45,7 +48,7 @@ def build(name, pretrained=True):
         bb = SmallResNet()
     else:
         raise KeyError(name)
-    return Classifier(bb, len(FINDINGS))
+    return Classifier(bb, len(FINDINGS), parents=PARENTS)
 
 
 def weights_path(name):

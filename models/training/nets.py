@@ -165,16 +165,27 @@ class SmallResNet(nn.Module):
 
 # ---------------------------------------------------------------- classifier + export wrapper
 class Classifier(nn.Module):
-    def __init__(self, backbone, n_out, dropout=0.2):
+    """Backbone + global average pool + linear: one logit per finding. parents[j] is the index of finding j's
+    parent finding (-1: none). A sub-type's head is trained only on images where its parent is present, so its
+    sigmoid is P(sub-type | parent); joint_probabilities() gives P(parent) * P(sub-type | parent) instead, which
+    compares with the unconditional labels of all images (epoch selection)."""
+    def __init__(self, backbone, n_out, dropout=0.2, parents=None):
         super().__init__()
         self.backbone = backbone
         self.drop = nn.Dropout(dropout)
         self.fc = nn.Linear(backbone.out_channels, n_out)
+        parents = list(parents) if parents is not None else [-1] * n_out
+        self.register_buffer("parent_index", torch.tensor([p if p >= 0 else j for j, p in enumerate(parents)]), persistent=False)
+        self.register_buffer("has_parent", torch.tensor([1.0 if p >= 0 else 0.0 for p in parents]), persistent=False)
 
     def forward(self, x):
         f = self.backbone(x)
         e = f.mean((2, 3))
         return self.fc(self.drop(e))
+
+    def joint_probabilities(self, logits):
+        p = torch.sigmoid(logits)
+        return p * (p[:, self.parent_index] * self.has_parent + (1 - self.has_parent))
 
 
 def low_stats(low):

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from common import CACHE, FINDINGS, WEIGHTS, log, setup_torch, seed_all, save_json
-from members import MEMBERS, build, weights_path
+from members import MEMBERS, PARENTS, build, weights_path
 from augment import augment, to_spec
 from metrics import auc
 import cache_data
@@ -22,6 +22,15 @@ def pos_weights(Y):
         p, n = (Y[:, j] == 1).sum(), (Y[:, j] == 0).sum()
         pw.append(float(np.clip(math.sqrt(n / max(p, 1)), 1.0, 8.0)))
     return torch.tensor(pw, dtype=torch.float32)
+
+
+def condition_subtypes(Y):
+    """A sub-type's label counts only where its parent is present: its head learns P(sub-type | parent)."""
+    Y = Y.copy()
+    for j, p in enumerate(PARENTS):
+        if p >= 0:
+            Y[Y[:, p] != 1, j] = -1
+    return Y
 
 
 def masked_bce(logits, y, pw):
@@ -38,7 +47,7 @@ def predict(model, X, spec, bs=256):
     for i in range(0, len(X), bs):
         x = torch.from_numpy(X[i:i + bs]).unsqueeze(1) / 255.0
         x = to_spec(x, spec).contiguous(memory_format=torch.channels_last)
-        out.append(torch.sigmoid(model(x)).numpy())
+        out.append(model.joint_probabilities(model(x)).numpy())
     return np.concatenate(out)
 
 
@@ -81,7 +90,7 @@ def main():
     va = np.where(d["split"] == "val")[0]
     if a.limit:
         tr = tr[:a.limit]
-    Xtr, Ytr = d["X"][tr], d["Y"][tr]
+    Xtr, Ytr = d["X"][tr], condition_subtypes(d["Y"][tr])
     Xva, Yva, Sva = d["X"][va], d["Y"][va], d["source"][va]
     pw = pos_weights(Ytr)
     log(a.member, "train", len(tr), "val", len(va), "epochs", epochs, "pos_weight", [round(float(v), 2) for v in pw])

@@ -162,13 +162,16 @@ class Evaluation {
                 continue;
             }
             Set<String> population = population(f);
+            // P(sub-type | parent) is measured where the parent is present, as the model card does.
+            int parentColumn = f.isConditional() ? codes.indexOf(f.subtypeOf()) : -1;
             List<Boolean> y = new ArrayList<>();
             List<Double> s = new ArrayList<>();
             for (Row r : rows) {
                 Double p = r.probabilities().get(f.code());
                 String label = r.labels().get(column);
                 if (p == null || p.isNaN() || !(label.equals("0") || label.equals("1"))
-                        || (!population.isEmpty() && !population.contains(r.source()))) {
+                        || (!population.isEmpty() && !population.contains(r.source()))
+                        || (f.isConditional() && (parentColumn < 0 || !r.labels().get(parentColumn).equals("1")))) {
                     continue;
                 }
                 y.add(label.equals("1"));
@@ -186,7 +189,8 @@ class Evaluation {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("label", f.label());
             m.put("reported", f.reported());
-            m.put("population", population.isEmpty() ? "all images labelled for it" : "sources " + String.join(" + ", population));
+            m.put("population", (population.isEmpty() ? "all images labelled for it" : "sources " + String.join(" + ", population))
+                    + (f.isConditional() ? ", with " + f.subtypeOf() : ""));
             m.put("positives", auc.positives());
             m.put("negatives", auc.negatives());
             m.put("auc", round(auc.auc()));

@@ -38,12 +38,17 @@ final class ModelChecks {
         expect(graph, out, a.outputs().logvar(), s -> s.length == 2 && s[1] == z, "[1, " + z + "]");
     }
 
-    /** Sub-types name an existing finding that is not itself a sub-type; at most one normal finding. */
+    /** Sub-types name an existing finding that is not itself a sub-type, conditional findings are sub-types;
+     * at most one normal finding. */
     static void findingRelations(ModelManifest manifest, Path manifestFile) {
         Map<String, ModelManifest.FindingSpec> byCode = new java.util.HashMap<>();
         manifest.findings().forEach(f -> byCode.put(f.code(), f));
         for (ModelManifest.FindingSpec f : manifest.findings()) {
             if (f.subtypeOf() == null) {
+                if (f.isConditional()) {
+                    throw new IllegalStateException(manifestFile + ": finding '" + f.code()
+                            + "' is conditional but names no parent (subtypeOf)");
+                }
                 continue;
             }
             ModelManifest.FindingSpec parent = byCode.get(f.subtypeOf());

@@ -26,11 +26,16 @@ public record ModelManifest(String name, String version, String created, String 
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record FindingSpec(String code, String label, double threshold, boolean reported, String reportRule,
-                              ValStats val, String subtypeOf, Boolean normal) {
+                              ValStats val, String subtypeOf, Boolean normal, Boolean conditional) {
 
         /** Test and tooling shorthand: a finding with no relation to others. */
         public FindingSpec(String code, String label, double threshold, boolean reported, String reportRule, ValStats val) {
-            this(code, label, threshold, reported, reportRule, val, null, null);
+            this(code, label, threshold, reported, reportRule, val, null, null, null);
+        }
+
+        /** A sub-type whose probability is P(sub-type | parent): only meaningful where the parent is present. */
+        public boolean isConditional() {
+            return Boolean.TRUE.equals(conditional);
         }
 
         /** "No Finding": positive only while no other reported finding is. */

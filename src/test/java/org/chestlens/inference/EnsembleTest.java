@@ -71,9 +71,9 @@ class EnsembleTest {
     @Test
     void aSubtypeIsPositiveOnlyWithItsParentAndNormalOnlyWithoutOtherPositives() {
         ModelManifest related = ManifestMaths.manifest(List.of(
-                        new ModelManifest.FindingSpec("normal", "Normal", 0.5, true, "test", null, null, true),
+                        new ModelManifest.FindingSpec("normal", "Normal", 0.5, true, "test", null, null, true, null),
                         finding("parent", 0.5, true),
-                        new ModelManifest.FindingSpec("sub", "Sub", 0.3, true, "test", null, "parent", null),
+                        new ModelManifest.FindingSpec("sub", "Sub", 0.3, true, "test", null, "parent", null, null),
                         finding("hidden", 0.5, false)),
                 List.of(member("a", List.of("normal", "parent", "sub", "hidden"),
                         Map.of("normal", 1.0, "parent", 1.0, "sub", 1.0, "hidden", 1.0))), null);

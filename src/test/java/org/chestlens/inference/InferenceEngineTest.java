@@ -108,6 +108,29 @@ class InferenceEngineTest {
                 .hasMessageContaining("manifest.json").hasMessageContaining("covid_19").hasMessageContaining("viral");
     }
 
+    @Test
+    void aConditionalFindingWithoutParentStopsStartUp(@TempDir Path dir) throws IOException {
+        copyTestModels(dir);
+        edit(dir, "\"code\": \"covid_19\",", "\"code\": \"covid_19\", \"conditional\": true,");
+        assertThatThrownBy(() -> new InferenceEngine(dir, 1, 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("manifest.json").hasMessageContaining("covid_19").hasMessageContaining("conditional");
+    }
+
+    @Test
+    void aConditionalSubtypeLoadsAndSaysSo(@TempDir Path dir) throws IOException {
+        copyTestModels(dir);
+        edit(dir, "\"code\": \"covid_19\",", "\"code\": \"covid_19\", \"subtypeOf\": \"pneumonia\", \"conditional\": true,");
+        InferenceEngine engine = new InferenceEngine(dir, 1, 1);
+        try {
+            ModelManifest.FindingSpec covid = engine.manifest().orElseThrow().findings().stream()
+                    .filter(f -> f.code().equals("covid_19")).findFirst().orElseThrow();
+            assertThat(covid.isConditional()).isTrue();
+            assertThat(covid.subtypeOf()).isEqualTo("pneumonia");
+        } finally {
+            engine.destroy();
+        }
+    }
+
     private static void edit(Path dir, String from, String to) throws IOException {
         Path manifest = dir.resolve("manifest.json");
         String text = Files.readString(manifest);
