@@ -8,7 +8,7 @@ Options: --quick (2 epochs per member, 3 for the VAE: a smoke run), --skip-train
 import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 # glibc malloc otherwise hands large freed tensors back to the kernel and page-faults them in again on the next
-# batch: 60% system time while training, MobileNetV2 4x slower per training step (50 vs 13 ms per image, measured 2026-12-01).
+# batch: 60% of the CPU in the kernel; a MobileNetV2 step took 3x the CPU time (experiments/train_step_bench.py).
 # The children inherit these; they change where memory comes from, not any number computed.
 os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", str(16 << 30))
 os.environ.setdefault("MALLOC_TRIM_THRESHOLD_", str(16 << 30))
