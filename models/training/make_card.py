@@ -120,15 +120,19 @@ def main():
     w(f"**Reported rule:** {man['findings'][0]['reportRule']}.\n")
     # ---------------------------------------------------------------- training
     w("## Training\n")
+    w("Prerequisites, Debian packages (PyPI is not needed): `apt-get install python3-torch python3-torchvision "
+      "python3-onnx python3-h5py python3-pil libopenblas0-openmp darknet` (`darknet` only provides the two sample photos "
+      "of the converter check; `libopenblas0-openmp` makes Debian's torch fast). `ort_check.py` also needs a JDK.\n")
     w("One command retrains everything and rewrites `models/` (fixed seeds; per-epoch logs in `models/training/logs/`):\n")
     w("```\nOPENBLAS_NUM_THREADS=1 /usr/bin/python3 models/training/train_all.py --data ../shared/data/cxr --ood ../shared/data/ood\n```\n")
     w("It runs: `convert_pretrained.py` (Tiny Darknet TF.js -> PyTorch, MobileNetV2-0.35 Keras h5 -> PyTorch), "
       "`check_pretrained.py`, `cache_data.py` (every image decoded and resized once, reference preprocessing, to a "
       "128x128 float cache outside the repository), `train_members.py` x3, `train_vae.py`, `build_release.py` "
       "(Mahalanobis statistics, val predictions, ensemble weights, thresholds, VAE reference, gate calibration, ONNX "
-      "export opset 14 with a dynamic batch axis, manifest), `make_fixtures.py`, `evaluate.py`. `--jobs 4` runs the four "
-      "trainings concurrently with one thread each (what was used here, because other builds kept both cores busy); "
-      "the default runs them one after another with 2 threads.\n")
+      "export opset 14 with a dynamic batch axis, manifest), `make_fixtures.py`, `evaluate.py`. `--jobs N` runs the four "
+      "trainings N at a time with one thread each (for a machine that other jobs keep busy); the default runs them one "
+      "after another with 2 threads. "
+      + (f"The run that produced these files used `--jobs {timing['jobs']}`.\n" if timing.get("jobs") else "\n"))
     if check:
         d = check["darknet"]
         w("Converter check (before fine-tuning), converted Tiny Darknet top-5 on Debian darknet's sample photos: "
@@ -154,11 +158,11 @@ def main():
             secs = sum(e.get("seconds", 0) for e in h["history"])
             w(f"| {n} | {len(h['history'])} | {h.get('best_epoch', len(h['history']))} | {secs:.0f} |")
     if timing.get("note"):
-        w(f"\n{timing['note']} (steps: {', '.join(f'{k} {v / 60:.1f} min' for k, v in timing.items() if k != 'note')}). "
+        w(f"\n{timing['note']} (steps: {', '.join(f'{k} {v / 60:.1f} min' for k, v in timing.items() if k not in ('note', 'jobs'))}). "
           "See *Limitations* for the 90-minute budget.\n")
     elif timing:
         w(f"\nWall time of the whole `train_all.py` run that produced these files: {timing.get('total', 0) / 60:.0f} min "
-          f"(steps: {', '.join(f'{k} {v / 60:.1f} min' for k, v in timing.items() if k != 'total')}). "
+          f"(steps: {', '.join(f'{k} {v / 60:.1f} min' for k, v in timing.items() if k not in ('total', 'jobs'))}). "
           "See *Limitations* for the 90-minute budget.\n")
     # ---------------------------------------------------------------- results
     w("## Results (val)\n")

@@ -77,7 +77,10 @@ def main():
         if f.startswith("train_") or f in ("release.log", "evaluate.log", "check.log"):
             shutil.copy(os.path.join(CACHE, "logs", f), os.path.join(logs, f))
     times["total"] = time.time() - t0
-    json.dump({k: round(v, 1) for k, v in times.items()}, open(os.path.join(logs, "timing.json"), "w"), indent=1)
+    record = {k: round(v, 1) for k, v in times.items()}
+    if not a.skip_train:
+        record["jobs"] = a.jobs
+    json.dump(record, open(os.path.join(logs, "timing.json"), "w"), indent=1)
     log("ALL DONE in", round(times["total"] / 60, 1), "min", json.dumps({k: round(v) for k, v in times.items()}))
 
 

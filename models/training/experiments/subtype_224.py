@@ -21,8 +21,8 @@ from common import CACHE, DEFAULT_DATA, log, seed_all
 from members import MEMBERS, build
 from augment import augment, to_spec
 from metrics import auc
+from train_members import masked_bce, pos_weights
 from preprocess import decode_grey8, geometry
-import torch.nn.functional as F
 
 LABELS = ["Pneumonia", "Bacterial Pneumonia", "Viral Pneumonia"]
 
@@ -73,11 +73,7 @@ def main():
     m.fc = nn.Linear(m.fc.in_features, len(LABELS))
     m = m.to(memory_format=torch.channels_last)
     spec = MEMBERS[a.member]["input"]
-    pw = []
-    for j in range(len(LABELS)):
-        p, n = (Ytr[:, j] == 1).sum().item(), (Ytr[:, j] == 0).sum().item()
-        pw.append(float(np.clip(math.sqrt(n / max(p, 1)), 1.0, 8.0)))
-    pw = torch.tensor(pw)
+    pw = pos_weights(Ytr.numpy())
     opt = torch.optim.AdamW(m.parameters(), lr=a.lr, weight_decay=1e-4)
     B = 32; spe = len(tr) // B; total = spe * a.epochs; warm = min(100, total // 10)
     g = torch.Generator().manual_seed(21); rng = np.random.default_rng(21); step = 0
@@ -95,9 +91,7 @@ def main():
             f = step / warm if step < warm else 0.5 * (1 + math.cos(math.pi * (step - warm) / max(1, total - warm)))
             for grp in opt.param_groups:
                 grp["lr"] = a.lr * max(f, 0.01)
-            mask = (y >= 0).float()
-            l = F.binary_cross_entropy_with_logits(m(x), y.clamp_min(0).float(), pos_weight=pw, reduction="none")
-            loss = (l * mask).sum() / mask.sum().clamp_min(1)
+            loss = masked_bce(m(x), y, pw)
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); tot += float(loss); step += 1
             if ep == 1 and b == 20:
                 log("20 steps in", round(time.time() - t0), "s")

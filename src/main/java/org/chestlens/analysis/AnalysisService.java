@@ -614,7 +614,7 @@ public class AnalysisService {
         engine.manifest().ifPresent(m -> m.findings().forEach(f -> {
             if (f.subtypeOf() != null) {
                 String parent = labels.getOrDefault(f.subtypeOf(), f.subtypeOf());
-                out.put(f.code(), f.isConditional() ? "Counts only with " + parent + "; the probability assumes " + parent + "."
+                out.put(f.code(), f.isConditional() ? "Type of " + parent + "; probability if " + parent + " is present."
                         : "Counts only with " + parent + ".");
             } else if (f.isNormal()) {
                 out.put(f.code(), "Counts only if no other finding is positive.");

@@ -45,7 +45,7 @@ class ReleaseModelsTest {
             assertThat(service.heatmap(result.publicId(), Optional.empty(), result.findings().get(0).code())).isPresent();
             // The manifest's relations: pneumonia sub-types are explained and never positive without pneumonia.
             assertThat(result.finding("viral_pneumonia").orElseThrow().condition())
-                    .isEqualTo("Counts only with Pneumonia; the probability assumes Pneumonia.");
+                    .isEqualTo("Type of Pneumonia; probability if Pneumonia is present.");
             boolean pneumonia = result.finding("pneumonia").orElseThrow().positive();
             assertThat(result.findings()).filteredOn(f -> f.code().endsWith("_pneumonia"))
                     .allSatisfy(f -> assertThat(!f.positive() || pneumonia).as(f.code()).isTrue());
