@@ -101,7 +101,7 @@ class AnalysisFinding {
         return cam;
     }
 
-    Finding toFinding(String condition, boolean normal) {
-        return new Finding(code, label, probability, threshold, positive, memberProbabilities(), condition, normal);
+    Finding toFinding(String condition, boolean normal, boolean applicable) {
+        return new Finding(code, label, probability, threshold, positive, memberProbabilities(), condition, normal, applicable);
     }
 }

@@ -112,8 +112,9 @@ public class AnalysisReport {
                 writer.heading("Findings");
                 writer.table(new float[] {200, 90, 90, 110},
                         List.of("Finding", "Probability", "Threshold", "Result"),
-                        result.findings().stream().map(f -> List.of(f.label(), FindingsTable.percent(f.probability()),
-                                FindingsTable.percent(f.threshold()), f.positive() ? "POSITIVE" : "negative")).toList());
+                        result.findings().stream().map(f -> List.of(f.label(), f.probabilityText(),
+                                FindingsTable.percent(f.threshold()), !f.applicable() ? "not applicable"
+                                        : f.positive() ? "POSITIVE" : "negative")).toList());
                 writer.small("A finding is positive when its probability reaches its threshold, chosen on validation data "
                         + "to balance sensitivity and specificity. Findings the models cannot report reliably are not shown.");
                 List<String> conditions = result.findings().stream().filter(f -> f.condition() != null)

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.chestlens.imaging.DecodedImage;
 import org.chestlens.imaging.EncodedImage;
@@ -527,8 +528,10 @@ public class AnalysisService {
         boolean completed = a.getStatus() == AnalysisStatus.COMPLETED;
         Map<String, String> conditions = conditions();
         Set<String> normal = normalFindingCodes();
-        List<Finding> findings = completed ? reportedFindings(a).stream()
-                .map(f -> f.toFinding(conditions.get(f.code()), normal.contains(f.code()))).toList() : List.of();
+        Predicate<AnalysisFinding> applicable = applicable(a);
+        List<Finding> findings = completed ? reportedFindings(a, applicable).stream()
+                .map(f -> f.toFinding(conditions.get(f.code()), normal.contains(f.code()), applicable.test(f))).toList()
+                : List.of();
         Optional<Rejection> rejection = completed ? Optional.empty()
                 : Optional.of(new Rejection(a.getRejectionReason(), a.getRejectionSuggestion(), a.getRejectionRule()));
         AnomalyScore anomaly = new AnomalyScore(a.getAnomalyMse(), a.getAnomalyKl(), a.getAnomalyNegElbo(),
@@ -545,26 +548,55 @@ public class AnalysisService {
 
     private AnalysisSummary toSummary(Analysis a) {
         boolean completed = a.getStatus() == AnalysisStatus.COMPLETED;
-        List<AnalysisFinding> reported = completed ? reportedFindings(a) : List.of();
+        Predicate<AnalysisFinding> applicable = applicable(a);
+        List<AnalysisFinding> reported = completed ? reportedFindings(a, applicable) : List.of();
         Map<String, Double> probabilities = new LinkedHashMap<>();
-        reported.forEach(f -> probabilities.put(f.code(), f.probability()));
+        // A trend shows a gap where a probability does not apply (a sub-type given its parent, parent negative).
+        reported.stream().filter(applicable).forEach(f -> probabilities.put(f.code(), f.probability()));
         return new AnalysisSummary(a.getPublicId(), a.getStatus(), a.getCreatedAt(), Optional.ofNullable(a.getStudyDate()),
                 Optional.ofNullable(a.getPatientId()), a.getFileName(),
                 reported.stream().filter(AnalysisFinding::positive).map(AnalysisFinding::code).toList(),
                 probabilities, a.getAnomalyNegElboPercentile());
     }
 
-    /** Reported findings, most probable first, ties in manifest order. */
-    private static List<AnalysisFinding> reportedFindings(Analysis a) {
+    /** Reported findings, most probable first, ties in manifest order; findings that do not apply last. */
+    private static List<AnalysisFinding> reportedFindings(Analysis a, Predicate<AnalysisFinding> applicable) {
         return a.getFindings().stream().filter(AnalysisFinding::reported)
-                .sorted(Comparator.comparingDouble(AnalysisFinding::probability).reversed()
+                .sorted(Comparator.comparing((AnalysisFinding f) -> !applicable.test(f))
+                        .thenComparing(Comparator.comparingDouble(AnalysisFinding::probability).reversed())
                         .thenComparingInt(AnalysisFinding::position))
                 .toList();
     }
 
-    private static List<Prediction.FindingScore> reportedByProbability(List<Prediction.FindingScore> findings) {
+    /**
+     * Whether a finding's probability says something about this study: not for a conditional sub-type (the loaded
+     * manifest's {@code conditional}: its probability assumes the parent) while the parent is negative.
+     */
+    private Predicate<AnalysisFinding> applicable(Analysis a) {
+        Map<String, String> parents = conditionalParents();
+        if (parents.isEmpty()) {
+            return f -> true;
+        }
+        Set<String> positive = a.getFindings().stream().filter(AnalysisFinding::positive).map(AnalysisFinding::code)
+                .collect(Collectors.toSet());
+        return f -> !parents.containsKey(f.code()) || positive.contains(parents.get(f.code()));
+    }
+
+    /** Conditional sub-type code to its parent's code, from the loaded manifest. */
+    private Map<String, String> conditionalParents() {
+        return engine.manifest().map(m -> m.findings().stream().filter(ModelManifest.FindingSpec::isConditional)
+                        .collect(Collectors.toMap(ModelManifest.FindingSpec::code, ModelManifest.FindingSpec::subtypeOf)))
+                .orElse(Map.of());
+    }
+
+    /** Reported findings that apply (see {@link #applicable}), most probable first, ties in manifest order. */
+    private List<Prediction.FindingScore> reportedByProbability(List<Prediction.FindingScore> findings) {
+        Map<String, String> parents = conditionalParents();
+        Set<String> positive = findings.stream().filter(Prediction.FindingScore::positive)
+                .map(Prediction.FindingScore::code).collect(Collectors.toSet());
         List<Prediction.FindingScore> reported = new ArrayList<>(findings.stream()
-                .filter(f -> f.reported() && !Double.isNaN(f.probability())).toList());
+                .filter(f -> f.reported() && !Double.isNaN(f.probability()))
+                .filter(f -> !parents.containsKey(f.code()) || positive.contains(parents.get(f.code()))).toList());
         // Stable sort: ties keep manifest order.
         reported.sort(Comparator.comparingDouble(Prediction.FindingScore::probability).reversed());
         return reported;

@@ -16,7 +16,8 @@ import java.util.Optional;
  * @param patientId         the owner's patient, if attached
  * @param fileName          as uploaded
  * @param positiveFindings  reported findings decided positive, most probable first (empty when rejected)
- * @param probabilities     reported finding code to probability (empty when rejected), for charts over time
+ * @param probabilities     reported finding code to probability (empty when rejected), for charts over time; without
+ *                          the findings that do not apply to the study (see {@link Finding#applicable()})
  * @param anomalyPercentile "more unusual than N% of normal X-rays"
  */
 public record AnalysisSummary(String publicId, AnalysisStatus status, Instant createdAt, Optional<LocalDate> studyDate,

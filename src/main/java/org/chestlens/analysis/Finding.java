@@ -14,7 +14,15 @@ import java.util.Map;
  * @param condition            when the finding counts beyond its threshold, in words (e.g. a sub-type only with its
  *                             parent finding); {@code null} for none
  * @param normal               the models' "normal study" finding (e.g. No Finding): positive is good news
+ * @param applicable           {@code false} for a sub-type whose probability assumes its parent finding (the manifest's
+ *                             {@code conditional}) while the parent is negative: its number then says nothing about
+ *                             this study, so it is shown as "n/a" and listed last
  */
 public record Finding(String code, String label, double probability, double threshold, boolean positive,
-                      Map<String, Double> memberProbabilities, String condition, boolean normal) {
+                      Map<String, Double> memberProbabilities, String condition, boolean normal, boolean applicable) {
+
+    /** The probability in words, or "n/a" when it does not apply to this study. */
+    public String probabilityText() {
+        return applicable ? FindingsTable.percent(probability) : "n/a";
+    }
 }

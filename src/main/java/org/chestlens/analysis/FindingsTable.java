@@ -43,8 +43,8 @@ public final class FindingsTable {
                 condition.addClassName("cl-finding-condition");
                 name.add(condition);
             }
-            row.add(name, new NativeTableCell(bar(finding.probability(), finding.threshold(), finding.positive(),
-                            finding.normal())),
+            row.add(name, new NativeTableCell(finding.applicable() ? bar(finding.probability(), finding.threshold(),
+                            finding.positive(), finding.normal()) : notApplicable()),
                     new NativeTableCell(percent(finding.threshold())), new NativeTableCell(badge(finding)));
             body.addRows(row);
         }
@@ -99,11 +99,25 @@ public final class FindingsTable {
         return cell;
     }
 
+    /** In place of a bar whose number would say nothing about this study (see {@link Finding#applicable()}). */
+    private static Component notApplicable() {
+        Span text = new Span("n/a");
+        text.addClassName("cl-muted");
+        text.getElement().setAttribute("title", "Not applicable to this study: its parent finding is negative");
+        return text;
+    }
+
     /**
      * "Positive" or "Negative" in words; the colour only repeats it, and is calm for the models' "normal study"
      * finding (the manifest's {@code normal}, e.g. No Finding): a normal-looking study is no alarm.
      */
     public static Span badge(Finding finding) {
+        if (!finding.applicable()) {
+            Span badge = new Span("Not applicable");
+            badge.getElement().getThemeList().add("badge contrast");
+            badge.addClassName("cl-not-applicable");
+            return badge;
+        }
         boolean positive = finding.positive();
         Span badge = new Span(positive ? "Positive" : "Negative");
         badge.getElement().getThemeList().add(!positive ? "badge contrast"

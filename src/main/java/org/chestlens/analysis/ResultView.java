@@ -308,8 +308,8 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
             heatmapFinding.setId("heatmap-finding");
             heatmapFinding.setLabel("Heatmap for");
             heatmapFinding.setItems(withHeatmap);
-            heatmapFinding.setItemLabelGenerator(f -> f.label() + " (" + FindingsTable.percent(f.probability())
-                    + ", " + (f.positive() ? "positive" : "negative") + ")");
+            heatmapFinding.setItemLabelGenerator(f -> f.label() + " (" + f.probabilityText()
+                    + (f.applicable() ? ", " + (f.positive() ? "positive" : "negative") : "") + ")");
             heatmapFinding.setValue(withHeatmap.get(0));
             heatmapFinding.addValueChangeListener(e -> {
                 if (e.getValue() != null) {

@@ -76,10 +76,10 @@ class AnalysisController {
     }
 
     record FindingJson(String code, String label, double probability, double threshold, boolean positive,
-                       Map<String, Double> memberProbabilities, String condition, boolean normal) {
+                       Map<String, Double> memberProbabilities, String condition, boolean normal, boolean applicable) {
         static FindingJson of(Finding f) {
             return new FindingJson(f.code(), f.label(), f.probability(), f.threshold(), f.positive(), f.memberProbabilities(),
-                    f.condition(), f.normal());
+                    f.condition(), f.normal(), f.applicable());
         }
     }
 

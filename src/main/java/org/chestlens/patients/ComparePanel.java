@@ -145,8 +145,8 @@ class ComparePanel extends Div {
         String previous = finding.getValue();
         finding.setItems(common);
         finding.setItemLabelGenerator(code -> laterResult.finding(code).map(Finding::label).orElse(code) + " ("
-                + earlierResult.finding(code).map(f -> FindingsTable.percent(f.probability())).orElse("?") + " \u2192 "
-                + laterResult.finding(code).map(f -> FindingsTable.percent(f.probability())).orElse("?") + ")");
+                + earlierResult.finding(code).map(Finding::probabilityText).orElse("?") + " \u2192 "
+                + laterResult.finding(code).map(Finding::probabilityText).orElse("?") + ")");
         finding.setVisible(!common.isEmpty());
         boolean dicom = "DICOM".equalsIgnoreCase(earlierResult.image().format()) || "DICOM".equalsIgnoreCase(laterResult.image().format());
         window.setVisible(dicom);
@@ -211,13 +211,13 @@ class ComparePanel extends Div {
         if (f == null) {
             return new NativeTableCell("not reported");
         }
-        Span value = new Span(FindingsTable.percent(f.probability()) + " ");
+        Span value = new Span(f.probabilityText() + " ");
         return new NativeTableCell(value, FindingsTable.badge(f));
     }
 
     /** In words, so the direction never depends on colour or an arrow alone. */
     static String change(Finding before, Finding after) {
-        if (before == null || after == null) {
+        if (before == null || after == null || !before.applicable() || !after.applicable()) {
             return "not comparable";
         }
         long points = Math.round((after.probability() - before.probability()) * 100);

@@ -139,7 +139,7 @@ class PatientResultContribution implements ResultContribution {
             verdict.setId("verdict-" + finding.code());
             Span label = new Span(finding.label());
             label.addClassName("cl-feedback-label");
-            Span model = new Span("Model: " + FindingsTable.percent(finding.probability()) + " ");
+            Span model = new Span("Model: " + finding.probabilityText() + " ");
             model.addClassName("cl-muted");
             Div name = new Div(label, model, FindingsTable.badge(finding));
             name.addClassName("cl-feedback-finding");

@@ -47,7 +47,8 @@ final class TrendsPanel {
                 Double p = study.probabilities().get(finding.code());
                 if (p != null) {
                     LocalDate date = PatientService.studyDate(study);
-                    points.add(new TrendChart.Point(date, p, p >= finding.threshold()));
+                    // The study's decision, which also applies the manifest's relations between findings.
+                    points.add(new TrendChart.Point(date, p, study.positiveFindings().contains(finding.code())));
                 }
             }
             if (!points.isEmpty()) {

@@ -21,11 +21,24 @@ class FindingsTableTest {
         assertThat(FindingsTable.positiveTheme(false)).isEqualTo("badge error");
     }
 
+    @Test
+    void aSubTypeThatDoesNotApplyShowsNoNumberAndNoDecision() {
+        Finding viral = new Finding("viral_pneumonia", "Viral Pneumonia", 0.76, 0.43, false, Map.of("a", 0.76),
+                "Type of Pneumonia; probability if Pneumonia is present.", false, false);
+        assertThat(FindingsTable.badge(viral).getText()).isEqualTo("Not applicable");
+        assertThat(themes(viral)).contains("contrast").doesNotContain("error");
+        assertThat(viral.probabilityText()).isEqualTo("n/a");
+        String row = FindingsTable.of(java.util.List.of(finding("pneumonia", false, false), viral)).getElement()
+                .getTextRecursively();
+        assertThat(row).contains("n/a").doesNotContain("76%");
+        assertThat(finding("pneumonia", false, false).probabilityText()).isEqualTo("10%");
+    }
+
     private static String themes(Finding finding) {
         return FindingsTable.badge(finding).getElement().getAttribute("theme");
     }
 
     private static Finding finding(String code, boolean positive, boolean normal) {
-        return new Finding(code, code, positive ? 0.9 : 0.1, 0.5, positive, Map.of("a", 0.5), null, normal);
+        return new Finding(code, code, positive ? 0.9 : 0.1, 0.5, positive, Map.of("a", 0.5), null, normal, true);
     }
 }

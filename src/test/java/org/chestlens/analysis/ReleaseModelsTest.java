@@ -7,11 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
+import org.chestlens.accounts.Account;
+import org.chestlens.accounts.AccountService;
 import org.chestlens.imaging.TestImages;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.data.domain.PageRequest;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -28,6 +32,8 @@ class ReleaseModelsTest {
     AnalysisService service;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    AccountService accountService;
 
     @Test
     void loadsTheReleaseAndAnalysesARealRadiographEndToEnd() throws Exception {
@@ -55,6 +61,32 @@ class ReleaseModelsTest {
         assertThat(result.anomaly().percentile()).isBetween(0.0, 100.0);
         assertThat(service.anomalyMap(result.publicId(), Optional.empty())).isPresent();
         assertThat(service.image(result.publicId(), Optional.empty()).orElseThrow().mediaType()).isEqualTo("image/png");
+    }
+
+    /**
+     * The release's sub-types give P(sub-type | Pneumonia). On a study without pneumonia that number says nothing
+     * about the study: it is marked not applicable, listed after every finding that applies, and left out of the
+     * probabilities that patient trends plot.
+     */
+    @Test
+    void subTypeProbabilitiesGivenPneumoniaDoNotApplyWithoutPneumonia() throws Exception {
+        Account owner = accountService.register("release-" + UUID.randomUUID() + "@example.org", "Dr Release",
+                "a long enough passphrase 42");
+        byte[] upload = Files.isRegularFile(SIIM) ? Files.readAllBytes(SIIM) : TestImages.png(TestImages.phantomChest(1024, 1024, 3));
+        AnalysisResult result = service.analyse(AnalysisRequest.of(upload, "chest.dcm").withOwner(owner.getId()));
+        assumeTrue(result.completed(), "the gate refused the sample");
+        boolean pneumonia = result.finding("pneumonia").orElseThrow().positive();
+        List<Finding> subTypes = result.findings().stream().filter(f -> f.code().endsWith("_pneumonia")).toList();
+        assertThat(subTypes).hasSize(2).allSatisfy(f -> assertThat(f.applicable()).as(f.code()).isEqualTo(pneumonia));
+        assertThat(result.findings()).filteredOn(f -> !f.code().endsWith("_pneumonia")).allMatch(Finding::applicable);
+        List<Boolean> applicableInOrder = result.findings().stream().map(Finding::applicable).toList();
+        assertThat(applicableInOrder).as("findings that apply come first").isSortedAccordingTo((a, b) -> Boolean.compare(b, a));
+        AnalysisSummary summary = service.listForOwner(owner.getId(), PageRequest.of(0, 5)).getContent().get(0);
+        assertThat(summary.publicId()).isEqualTo(result.publicId());
+        subTypes.forEach(f -> assertThat(summary.probabilities().containsKey(f.code())).as(f.code()).isEqualTo(pneumonia));
+        if (!pneumonia) {
+            assertThat(subTypes).allSatisfy(f -> assertThat(f.probabilityText()).isEqualTo("n/a"));
+        }
     }
 
     @Test
