@@ -72,20 +72,23 @@ class ReleaseModelsTest {
     void subTypeProbabilitiesGivenPneumoniaDoNotApplyWithoutPneumonia() throws Exception {
         Account owner = accountService.register("release-" + UUID.randomUUID() + "@example.org", "Dr Release",
                 "a long enough passphrase 42");
-        byte[] upload = Files.isRegularFile(SIIM) ? Files.readAllBytes(SIIM) : TestImages.png(TestImages.phantomChest(1024, 1024, 3));
-        AnalysisResult result = service.analyse(AnalysisRequest.of(upload, "chest.dcm").withOwner(owner.getId()));
-        assumeTrue(result.completed(), "the gate refused the sample");
-        boolean pneumonia = result.finding("pneumonia").orElseThrow().positive();
-        List<Finding> subTypes = result.findings().stream().filter(f -> f.code().endsWith("_pneumonia")).toList();
-        assertThat(subTypes).hasSize(2).allSatisfy(f -> assertThat(f.applicable()).as(f.code()).isEqualTo(pneumonia));
-        assertThat(result.findings()).filteredOn(f -> !f.code().endsWith("_pneumonia")).allMatch(Finding::applicable);
-        List<Boolean> applicableInOrder = result.findings().stream().map(Finding::applicable).toList();
-        assertThat(applicableInOrder).as("findings that apply come first").isSortedAccordingTo((a, b) -> Boolean.compare(b, a));
-        AnalysisSummary summary = service.listForOwner(owner.getId(), PageRequest.of(0, 5)).getContent().get(0);
-        assertThat(summary.publicId()).isEqualTo(result.publicId());
-        subTypes.forEach(f -> assertThat(summary.probabilities().containsKey(f.code())).as(f.code()).isEqualTo(pneumonia));
-        if (!pneumonia) {
-            assertThat(subTypes).allSatisfy(f -> assertThat(f.probabilityText()).isEqualTo("n/a"));
+        // The release's generated phantom passes the gate with Pneumonia positive (models/fixtures/fixtures.json);
+        // the SIIM adult radiograph, where present, has Pneumonia negative.
+        List<Path> images = Stream.of(Path.of("models/fixtures/phantom_chest.png"), SIIM).filter(Files::isRegularFile).toList();
+        for (Path image : images) {
+            AnalysisResult result = service.analyse(AnalysisRequest.of(Files.readAllBytes(image), image.getFileName().toString())
+                    .withOwner(owner.getId()));
+            assertThat(result.completed()).as(image + " passes the gate").isTrue();
+            boolean pneumonia = result.finding("pneumonia").orElseThrow().positive();
+            List<Finding> subTypes = result.findings().stream().filter(f -> f.code().endsWith("_pneumonia")).toList();
+            assertThat(subTypes).hasSize(2).allSatisfy(f -> assertThat(f.applicable()).as(f.code()).isEqualTo(pneumonia));
+            assertThat(result.findings()).filteredOn(f -> !f.code().endsWith("_pneumonia")).allMatch(Finding::applicable);
+            assertThat(result.findings().stream().map(Finding::applicable).toList()).as("findings that apply come first")
+                    .isSortedAccordingTo((a, b) -> Boolean.compare(b, a));
+            assertThat(subTypes).allSatisfy(f -> assertThat(f.probabilityText().equals("n/a")).isEqualTo(!pneumonia));
+            AnalysisSummary summary = service.listForOwner(owner.getId(), PageRequest.of(0, 1)).getContent().get(0);
+            assertThat(summary.publicId()).isEqualTo(result.publicId());
+            subTypes.forEach(f -> assertThat(summary.probabilities().containsKey(f.code())).as(f.code()).isEqualTo(pneumonia));
         }
     }
 
