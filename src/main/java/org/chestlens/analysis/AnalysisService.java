@@ -123,9 +123,11 @@ public class AnalysisService {
 
     /** Every finding the models know, in model-card order, with thresholds and validation AUCs. */
     public List<FindingDescription> findingCatalogue() {
+        Map<String, String> conditions = conditions();
         return engine.manifest().map(m -> m.findings().stream().map(f -> new FindingDescription(f.code(), f.label(),
                 f.threshold(), f.reported(), number(f.val() == null ? null : f.val().auc()),
-                number(f.val() == null ? null : f.val().aucLow()), number(f.val() == null ? null : f.val().aucHigh())))
+                number(f.val() == null ? null : f.val().aucLow()), number(f.val() == null ? null : f.val().aucHigh()),
+                f.val() == null ? null : f.val().population(), conditions.get(f.code())))
                 .toList()).orElse(List.of());
     }
 

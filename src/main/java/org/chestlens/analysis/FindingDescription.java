@@ -10,7 +10,10 @@ package org.chestlens.analysis;
  * @param valAuc      validation AUC (NaN when unknown)
  * @param valAucLow   lower bound of its 95% confidence interval (NaN when unknown)
  * @param valAucHigh  upper bound (NaN when unknown)
+ * @param valPopulation the validation images the AUC was measured on, in words (null when unknown): a sub-type given
+ *                    its parent is measured only where the parent is present
+ * @param condition   its relation to other findings, in words (as on the result page); null for none
  */
 public record FindingDescription(String code, String label, double threshold, boolean reported, double valAuc,
-                                 double valAucLow, double valAucHigh) {
+                                 double valAucLow, double valAucHigh, String valPopulation, String condition) {
 }

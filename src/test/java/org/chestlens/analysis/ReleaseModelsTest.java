@@ -39,6 +39,11 @@ class ReleaseModelsTest {
     void loadsTheReleaseAndAnalysesARealRadiographEndToEnd() throws Exception {
         assertThat(service.available()).isTrue();
         assertThat(service.model().orElseThrow().name()).isEqualTo("chestlens-default");
+        FindingDescription viral = service.findingCatalogue().stream().filter(f -> f.code().equals("viral_pneumonia"))
+                .findFirst().orElseThrow();
+        assertThat(viral.valPopulation()).as("the AUC of a sub-type given pneumonia says where it was measured")
+                .startsWith("val images with pneumonia");
+        assertThat(viral.condition()).isEqualTo("Type of Pneumonia; probability if Pneumonia is present.");
         byte[] upload = Files.isRegularFile(SIIM) ? Files.readAllBytes(SIIM) : TestImages.png(TestImages.phantomChest(1024, 1024, 3));
         AnalysisResult result = service.analyse(AnalysisRequest.of(upload, "chest.dcm"));
         long id = jdbc.queryForObject("select id from analysis where public_id = ?", Long.class, result.publicId());
