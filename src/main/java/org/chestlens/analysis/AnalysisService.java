@@ -581,7 +581,13 @@ public class AnalysisService {
         }
         Set<String> positive = a.getFindings().stream().filter(AnalysisFinding::positive).map(AnalysisFinding::code)
                 .collect(Collectors.toSet());
-        return f -> !parents.containsKey(f.code()) || positive.contains(parents.get(f.code()));
+        return f -> applies(f.code(), parents, positive);
+    }
+
+    /** A finding applies unless it is a conditional sub-type whose parent is not positive. */
+    private static boolean applies(String code, Map<String, String> conditionalParents, Set<String> positiveCodes) {
+        String parent = conditionalParents.get(code);
+        return parent == null || positiveCodes.contains(parent);
     }
 
     /** Conditional sub-type code to its parent's code, from the loaded manifest. */
@@ -598,7 +604,7 @@ public class AnalysisService {
                 .map(Prediction.FindingScore::code).collect(Collectors.toSet());
         List<Prediction.FindingScore> reported = new ArrayList<>(findings.stream()
                 .filter(f -> f.reported() && !Double.isNaN(f.probability()))
-                .filter(f -> !parents.containsKey(f.code()) || positive.contains(parents.get(f.code()))).toList());
+                .filter(f -> applies(f.code(), parents, positive)).toList());
         // Stable sort: ties keep manifest order.
         reported.sort(Comparator.comparingDouble(Prediction.FindingScore::probability).reversed());
         return reported;
