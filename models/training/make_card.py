@@ -130,8 +130,8 @@ def main():
       "128x128 float cache outside the repository), `train_members.py` x3, `train_vae.py`, `build_release.py` "
       "(Mahalanobis statistics, val predictions, ensemble weights, thresholds, VAE reference, gate calibration, ONNX "
       "export opset 14 with a dynamic batch axis, manifest), `make_fixtures.py`, `evaluate.py`. `--jobs N` runs the four "
-      "trainings N at a time with one thread each (for a machine that other jobs keep busy); the default runs them one "
-      "after another with 2 threads. "
+      "trainings N at a time with one thread each; the default is 2 (on 2 cores, two 1-thread trainings use the CPU "
+      "better than one 2-thread training); `--jobs 1` runs them one after another with 2 threads. "
       + (f"The run that produced these files used `--jobs {timing['jobs']}`.\n" if timing.get("jobs") else "\n"))
     if check:
         d = check["darknet"]
