@@ -157,13 +157,12 @@ def main():
         if h:
             secs = sum(e.get("seconds", 0) for e in h["history"])
             w(f"| {n} | {len(h['history'])} | {h.get('best_epoch', len(h['history']))} | {secs:.0f} |")
-    if timing.get("note"):
-        w(f"\n{timing['note']} (steps: {', '.join(f'{k} {v / 60:.1f} min' for k, v in timing.items() if k not in ('note', 'jobs'))}). "
-          "*Training time* under *Shortfalls against the targets, with analysis* says under what conditions (budget: 90 min).\n")
-    elif timing:
-        w(f"\nWall time of the whole `train_all.py` run that produced these files: {timing.get('total', 0) / 60:.0f} min "
-          f"(steps: {', '.join(f'{k} {v / 60:.1f} min' for k, v in timing.items() if k not in ('total', 'jobs'))}). "
-          "*Training time* under *Shortfalls against the targets, with analysis* says under what conditions (budget: 90 min).\n")
+    if timing:
+        steps = ", ".join(f"{k} {v / 60:.1f} min" for k, v in timing.items() if k not in ("note", "total", "jobs"))
+        head = timing["note"] if timing.get("note") else \
+            f"Wall time of the whole `train_all.py` run that produced these files: {timing.get('total', 0) / 60:.0f} min"
+        w(f"\n{head} (steps: {steps}). *Training time* under *Shortfalls against the targets, with analysis* says under "
+          "what conditions (budget: 90 min).\n")
     # ---------------------------------------------------------------- results
     w("## Results (val)\n")
     w("### Headline metrics per member and ensemble\n")
