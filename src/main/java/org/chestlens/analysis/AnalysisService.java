@@ -53,6 +53,10 @@ public class AnalysisService {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Stands in for a finding the model card gives no validation numbers for. */
+    private static final ModelManifest.ValStats NO_VAL_STATS =
+            new ModelManifest.ValStats(null, null, null, null, null, null, null, null);
+
     private final ImageDecoder decoder;
     private final InferenceEngine engine;
     private final AnalysisRepository analyses;
@@ -124,11 +128,11 @@ public class AnalysisService {
     /** Every finding the models know, in model-card order, with thresholds and validation AUCs. */
     public List<FindingDescription> findingCatalogue() {
         Map<String, String> conditions = conditions();
-        return engine.manifest().map(m -> m.findings().stream().map(f -> new FindingDescription(f.code(), f.label(),
-                f.threshold(), f.reported(), number(f.val() == null ? null : f.val().auc()),
-                number(f.val() == null ? null : f.val().aucLow()), number(f.val() == null ? null : f.val().aucHigh()),
-                f.val() == null ? null : f.val().population(), conditions.get(f.code())))
-                .toList()).orElse(List.of());
+        return engine.manifest().map(m -> m.findings().stream().map(f -> {
+            ModelManifest.ValStats val = f.val() != null ? f.val() : NO_VAL_STATS;
+            return new FindingDescription(f.code(), f.label(), f.threshold(), f.reported(), number(val.auc()),
+                    number(val.aucLow()), number(val.aucHigh()), val.population(), conditions.get(f.code()));
+        }).toList()).orElse(List.of());
     }
 
     /**
