@@ -81,8 +81,10 @@ def main():
     ap.add_argument("--member", required=True, choices=list(MEMBERS))
     ap.add_argument("--epochs", type=int, default=None)
     ap.add_argument("--limit", type=int, default=0, help="debug: train on the first N images only")
+    ap.add_argument("--seed", type=int, default=None, help="experiments: another seed than the member's")
     a = ap.parse_args()
-    cfg = MEMBERS[a.member]
+    cfg = dict(MEMBERS[a.member])
+    cfg["seed"] = cfg["seed"] if a.seed is None else a.seed
     epochs = a.epochs or cfg["epochs"]
     seed_all(cfg["seed"])
     d = cache_data.load()
