@@ -68,6 +68,28 @@ def within_source(f, Y, src):
     return None, None
 
 
+def ensemble_weights(P, Y, src):
+    """Per finding, member weights (s - 0.5)^2 normalised, s = the member's val AUC on the finding's population,
+    averaged with its within-source AUC where one exists. Returns (weights, population AUC per member)."""
+    weights, member_auc = {n: {} for n in P}, {n: {} for n in P}
+    for j, f in enumerate(FINDINGS):
+        pm, _ = population(f, Y, src); wm, _ = within_source(f, Y, src)
+        sc = {}
+        for n, p in P.items():
+            s1 = auc(Y[pm, j] == 1, p[pm, j])
+            s2 = auc(Y[wm, j] == 1, p[wm, j]) if wm is not None else float("nan")
+            member_auc[n][f] = s1
+            vals = [v for v in (s1, s2) if not np.isnan(v)]
+            sc[n] = float(np.mean(vals)) if vals else float("nan")
+        raw = {n: (max(sc[n] - 0.5, 0.0) ** 2 if not np.isnan(sc[n]) else np.nan) for n in P}
+        if any(np.isnan(v) for v in raw.values()) or sum(raw.values()) <= 0:
+            raw = {n: 1.0 for n in P}
+        tot = sum(raw.values())
+        for n in P:
+            weights[n][f] = round(raw[n] / tot, 6)
+    return weights, member_auc
+
+
 def fit_ood(emb, shrink=0.05):
     mu = emb.mean(0)
     C = np.cov(emb - mu, rowvar=False)
@@ -192,24 +214,7 @@ def main():
     P = {n: outs_val[n]["probabilities"] for n in names}
     mf = {n: FINDINGS for n in names}
     # ---- 3. ensemble weights per finding
-    weights = {n: {} for n in names}
-    member_auc = {n: {} for n in names}
-    for f in FINDINGS:
-        j = FINDINGS.index(f)
-        pm, _ = population(f, Yva, Sva); wm, _ = within_source(f, Yva, Sva)
-        sc = {}
-        for n in names:
-            s1 = auc(Yva[pm, j] == 1, P[n][pm, j])
-            s2 = auc(Yva[wm, j] == 1, P[n][wm, j]) if wm is not None else float("nan")
-            member_auc[n][f] = s1
-            vals = [v for v in (s1, s2) if not np.isnan(v)]
-            sc[n] = float(np.mean(vals)) if vals else float("nan")
-        raw = {n: (max(sc[n] - 0.5, 0.0) ** 2 if not np.isnan(sc[n]) else np.nan) for n in names}
-        if any(np.isnan(v) for v in raw.values()) or sum(raw.values()) <= 0:
-            raw = {n: 1.0 for n in names}
-        tot = sum(raw.values())
-        for n in names:
-            weights[n][f] = round(raw[n] / tot, 6)
+    weights, member_auc = ensemble_weights(P, Yva, Sva)
     E = pipeline.ensemble(P, mf, weights)
     # ---- 4. thresholds, AUC + CI, report flags
     findings_meta = []

@@ -1,6 +1,6 @@
 """Exploratory, not part of the release: do more members of the same architectures (other seeds, same recipe) raise
 the two targets the ensemble misses? Scores on val the release ensemble and the release plus extra members, with
-the release's weighting rule (build_release.py: (AUC - 0.5)^2 per finding, fitted on val like the release).
+the release's weighting rule (build_release.ensemble_weights, fitted on val like the release).
 Extra members are trained with train_members.py --seed into their own CHESTLENS_WEIGHTS folder. Usage:
   CHESTLENS_THREADS=2 /usr/bin/python3 models/training/experiments/seeds.py \
       --extra tiny-darknet=/work/exp/seeds/w21/tiny_darknet.pt --extra mobilenetv2=/work/exp/seeds/w22/mobilenetv2.pt
@@ -27,28 +27,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import numpy as np, torch
 from common import FINDINGS, NIH5, MODELS, load_json, setup_torch
 from members import MEMBERS, build, load_trained
-from build_release import population, within_source
+from build_release import ensemble_weights
 from metrics import auc
 from specialist import probabilities
 import cache_data, pipeline
-
-
-def release_weights(P, Y, S):
-    """build_release.py step 3, for any set of members."""
-    w = {n: {} for n in P}
-    for j, f in enumerate(FINDINGS):
-        pm, _ = population(f, Y, S)
-        wm, _ = within_source(f, Y, S)
-        raw = {}
-        for n, p in P.items():
-            vals = [v for v in (auc(Y[pm, j] == 1, p[pm, j]),
-                                auc(Y[wm, j] == 1, p[wm, j]) if wm is not None else float("nan")) if not np.isnan(v)]
-            raw[n] = max(np.mean(vals) - 0.5, 0.0) ** 2 if vals else np.nan
-        if any(np.isnan(v) for v in raw.values()) or sum(raw.values()) <= 0:
-            raw = {n: 1.0 for n in P}
-        for n in P:
-            w[n][f] = raw[n] / sum(raw.values())
-    return w
 
 
 def main():
@@ -73,7 +55,7 @@ def main():
 
     def row(label, members):
         sub = {n: P[n] for n in members}
-        E = pipeline.ensemble(sub, {n: FINDINGS for n in sub}, release_weights(sub, Y, S))
+        E = pipeline.ensemble(sub, {n: FINDINGS for n in sub}, ensemble_weights(sub, Y, S)[0])
         vb = auc(Y[pn, j("viral_pneumonia")] == 1, E[pn, j("viral_pneumonia")])
         vbk = auc(Y[kpn, j("viral_pneumonia")] == 1, E[kpn, j("viral_pneumonia")])
         per = [auc(Y[m, j(f)] == 1, E[m, j(f)]) for f in NIH5 for m in [nih & (Y[:, j(f)] >= 0)]]
