@@ -30,6 +30,7 @@ from members import MEMBERS, build, load_trained
 from build_release import ensemble_weights
 from metrics import auc
 from specialist import probabilities
+from train_members import val_report
 import cache_data, pipeline
 
 
@@ -49,18 +50,16 @@ def main():
         clf.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in torch.load(path).items()})
         P[f"{name}#{i + 2}"] = probabilities(clf, X, MEMBERS[name]["input"])
     j = FINDINGS.index
-    nih = np.isin(S, ["nih", "nih128"])
-    pn = (Y[:, j("pneumonia")] == 1) & (Y[:, j("viral_pneumonia")] >= 0)
-    kpn = pn & (S == "kermany")
+    kpn = (Y[:, j("pneumonia")] == 1) & (Y[:, j("viral_pneumonia")] >= 0) & (S == "kermany")
 
     def row(label, members):
         sub = {n: P[n] for n in members}
         E = pipeline.ensemble(sub, {n: FINDINGS for n in sub}, ensemble_weights(sub, Y, S)[0])
-        vb = auc(Y[pn, j("viral_pneumonia")] == 1, E[pn, j("viral_pneumonia")])
+        r = val_report(E, Y, S)
         vbk = auc(Y[kpn, j("viral_pneumonia")] == 1, E[kpn, j("viral_pneumonia")])
-        per = [auc(Y[m, j(f)] == 1, E[m, j(f)]) for f in NIH5 for m in [nih & (Y[:, j(f)] >= 0)]]
-        cov = auc(Y[Y[:, j("covid_19")] >= 0, j("covid_19")] == 1, E[Y[:, j("covid_19")] >= 0, j("covid_19")])
-        print(f"| {label} | {vb:.4f} | {vbk:.4f} | {np.mean(per):.4f} | {' / '.join('%.3f' % v for v in per)} | {cov:.4f} |", flush=True)
+        per = " / ".join("%.3f" % r["nih:" + f] for f in NIH5)
+        print(f"| {label} | {r['pneumonia:viral_vs_bacterial']:.4f} | {vbk:.4f} | {r['_nih5']:.4f} | {per} | "
+              f"{r['covid_19']:.4f} |", flush=True)
 
     print("| members | viral vs bacterial within pneumonia | same, Kermany | NIH five mean | "
           "Atel. / Cardiom. / Consol. / Edema / Effus. | COVID-19 |\n|---|---|---|---|---|---|")

@@ -25,8 +25,7 @@ import numpy as np, torch
 from common import DEFAULT_DATA, FINDINGS, NIH5, MODELS, load_json, log, seed_all, setup_torch
 from members import MEMBERS, load_trained
 from augment import augment, to_spec
-from metrics import auc
-from train_members import BATCH, masked_bce, pos_weights
+from train_members import BATCH, masked_bce, pos_weights, val_report
 import cache_data, pipeline
 from subtype_224 import load as load_pneumonia_sources
 
@@ -78,8 +77,6 @@ def main():
         tr = np.where(train & (d["Y"][:, j("pneumonia")] == 1) & (d["Y"][:, j("viral_pneumonia")] >= 0))[0]
     va = np.where(d["split"] == "val")[0]
     Yva, Sva = d["Y"][va].astype(int), d["source"][va]
-    nih = np.isin(Sva, NIH_SOURCES)
-    pn = (Yva[:, j("pneumonia")] == 1) & (Yva[:, j("viral_pneumonia")] >= 0)
 
     man = load_json(os.path.join(MODELS, "manifest.json"))
     names = [m["name"] for m in man["members"]]
@@ -87,9 +84,8 @@ def main():
     base = {n: probabilities(load_trained(n), d["X"][va], MEMBERS[n]["input"]) for n in names}
 
     def scores(P):
-        vb = auc(Yva[pn, j("viral_pneumonia")] == 1, P[pn, j("viral_pneumonia")])
-        per = [auc(Yva[m, j(f)] == 1, P[m, j(f)]) for f in NIH5 for m in [nih & (Yva[:, j(f)] >= 0)]]
-        return vb, float(np.mean(per)), per
+        r = val_report(P, Yva, Sva)
+        return r["pneumonia:viral_vs_bacterial"], r["_nih5"], [r["nih:" + f] for f in NIH5]
 
     def ensemble_with(P_spec):
         probs = dict(base)
