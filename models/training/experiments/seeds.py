@@ -4,7 +4,7 @@ the release's weighting rule (build_release.ensemble_weights, fitted on val like
 Extra members are trained with train_members.py --seed into their own CHESTLENS_WEIGHTS folder. Usage:
   CHESTLENS_THREADS=2 /usr/bin/python3 models/training/experiments/seeds.py \
       --extra tiny-darknet=/work/exp/seeds/w21/tiny_darknet.pt --extra mobilenetv2=/work/exp/seeds/w22/mobilenetv2.pt
-after, for each extra member (here seeds 21 and 22; about 40 and 45 min on one core each, run side by side):
+after, for each extra member (here seeds 21 and 22; 49 and 42 min on one core each, run side by side):
   CHESTLENS_WEIGHTS=/work/exp/seeds/w21 CHESTLENS_CACHE=<a folder with links to the cache> CHESTLENS_THREADS=1 \
       /usr/bin/python3 models/training/train_members.py --member tiny-darknet --seed 21
 
