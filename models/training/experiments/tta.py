@@ -7,10 +7,10 @@ cache (cache_data.py). About 35 min on 2 cores. Usage, from the repository root:
 import os, sys, math
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import numpy as np, torch, torch.nn.functional as F
-from common import FINDINGS, NIH5, MODELS, load_json, setup_torch
+from common import FINDINGS, MODELS, load_json, setup_torch
 from members import MEMBERS, load_trained
 from augment import to_spec
-from metrics import auc
+from train_members import val_report
 import cache_data, pipeline
 
 # (scale, shift x, shift y in grid units, rotation in degrees): within the training augmentation's range
@@ -38,9 +38,6 @@ def main():
     va = np.where(d["split"] == "val")[0]
     Y, S = d["Y"][va].astype(int), d["source"][va]
     X = torch.from_numpy(d["X"][va] / 255.0).float().unsqueeze(1)
-    j = FINDINGS.index
-    nih = np.isin(S, ["nih", "nih128"])
-    pn = (Y[:, j("pneumonia")] == 1) & (Y[:, j("viral_pneumonia")] >= 0)
     P = {}
     with torch.no_grad():
         for n in names:
@@ -51,11 +48,8 @@ def main():
 
     def targets(views):
         E = pipeline.ensemble({n: np.mean([P[n, v] for v in views], 0) for n in names}, {n: FINDINGS for n in names}, weights)
-        col = lambda f, m: (Y[m, j(f)] == 1, E[m, j(f)])
-        vb = auc(*col("viral_pneumonia", pn))
-        n5 = np.mean([auc(*col(f, nih & (Y[:, j(f)] >= 0))) for f in NIH5])
-        cov = auc(*col("covid_19", Y[:, j("covid_19")] >= 0))
-        return vb, n5, cov
+        r = val_report(E, Y, S)
+        return r["pneumonia:viral_vs_bacterial"], r["_nih5"], r["covid_19"]
     print("| views | viral vs bacterial within pneumonia | NIH five mean | COVID-19 overall |\n|---|---|---|---|")
     for g, vs in GROUPS.items():
         print("| %s | %.4f | %.4f | %.4f |" % ((g,) + targets(vs)))
