@@ -16,10 +16,16 @@ import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One ONNX graph loaded through DJL's ONNX Runtime engine, with a pool of predictors so concurrent requests
@@ -33,6 +39,10 @@ import java.util.concurrent.BlockingQueue;
  */
 final class OnnxGraph implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(OnnxGraph.class);
+    /** How long {@link #close()} waits for runs in progress. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+
     /** An output tensor: values (row-major) and shape. */
     record Tensor(float[] values, long[] shape) {
     }
@@ -41,6 +51,8 @@ final class OnnxGraph implements AutoCloseable {
     private final String inputName;
     private final Model model;
     private final BlockingQueue<Predictor<NDList, NDList>> predictors;
+    private final int poolSize;
+    private volatile boolean closed;
 
     OnnxGraph(Path file, String inputName, int intraOpThreads, int poolSize) {
         if (!Files.isRegularFile(file)) {
@@ -62,6 +74,7 @@ final class OnnxGraph implements AutoCloseable {
         } catch (OrtException | IOException | MalformedModelException | RuntimeException e) {
             throw new IllegalStateException("Cannot load ONNX model " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
+        this.poolSize = poolSize;
         predictors = new ArrayBlockingQueue<>(poolSize);
         for (int i = 0; i < poolSize; i++) {
             predictors.add(model.newPredictor(new NoopTranslator()));
@@ -80,12 +93,19 @@ final class OnnxGraph implements AutoCloseable {
      * @return every output by name
      */
     Map<String, Tensor> run(float[] input, long[] shape) {
-        Predictor<NDList, NDList> predictor;
+        Predictor<NDList, NDList> predictor = null;
         try {
-            predictor = predictors.take();
+            while (predictor == null) {
+                requireOpen();
+                predictor = predictors.poll(100, TimeUnit.MILLISECONDS); // returns as soon as one is free
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a predictor", e);
+        }
+        if (closed) {
+            predictors.add(predictor);
+            requireOpen();
         }
         try (NDManager manager = model.getNDManager().newSubManager()) {
             NDArray x = manager.create(FloatBuffer.wrap(input), new Shape(shape));
@@ -103,9 +123,36 @@ final class OnnxGraph implements AutoCloseable {
         }
     }
 
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("ONNX model " + file + " is closed");
+        }
+    }
+
+    /**
+     * Refuses new runs, waits until every predictor is back (a session freed under a running graph crashes the
+     * JVM in native code, e.g. when a caller gave up on a request whose graphs still run), then frees them.
+     */
     @Override
     public void close() {
-        predictors.forEach(Predictor::close);
+        closed = true;
+        List<Predictor<NDList, NDList>> idle = new ArrayList<>(poolSize);
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        try {
+            while (idle.size() < poolSize) {
+                Predictor<NDList, NDList> p = predictors.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (p == null) {
+                    log.warn("ONNX model {} still running after {}; left open rather than freed under the run", file, CLOSE_WAIT);
+                    return;
+                }
+                idle.add(p);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("Interrupted while closing ONNX model {}; left open", file);
+            return;
+        }
+        idle.forEach(Predictor::close);
         model.close();
     }
 }

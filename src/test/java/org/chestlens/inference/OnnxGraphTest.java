@@ -1,0 +1,63 @@
+package org.chestlens.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class OnnxGraphTest {
+
+    /**
+     * Closing a graph while other threads run it must not free the native session under a run: before the fix this
+     * crashed the test JVM (SIGSEGV in libonnxruntime) when a request gave up while its graphs still ran and the
+     * engine was then closed.
+     */
+    @Test
+    void closingWaitsForRunsInProgressAndThenRefusesNewOnes() throws Exception {
+        OnnxGraph graph = new OnnxGraph(ParityTest.TEST_MODELS.resolve("members/alpha.onnx"), "image", 1, 2);
+        float[] input = new float[64 * 64];
+        long[] shape = {1, 1, 64, 64};
+        CountDownLatch someRunsDone = new CountDownLatch(4);
+        AtomicInteger completed = new AtomicInteger();
+        List<Throwable> unexpected = new CopyOnWriteArrayList<>();
+        ExecutorService callers = Executors.newFixedThreadPool(3);
+        for (int i = 0; i < 3; i++) {
+            callers.execute(() -> {
+                try {
+                    while (true) {
+                        Map<String, OnnxGraph.Tensor> out = graph.run(input, shape);
+                        if (out.get("probabilities") == null) {
+                            unexpected.add(new AssertionError("no probabilities in " + out.keySet()));
+                        }
+                        completed.incrementAndGet();
+                        someRunsDone.countDown();
+                    }
+                } catch (IllegalStateException e) {
+                    if (!e.getMessage().contains("is closed")) {
+                        unexpected.add(e);
+                    }
+                } catch (Throwable t) {
+                    unexpected.add(t);
+                }
+            });
+        }
+        assertThat(someRunsDone.await(30, TimeUnit.SECONDS)).isTrue();
+
+        graph.close(); // three callers on two predictors: runs in progress and callers waiting for one
+
+        callers.shutdown();
+        assertThat(callers.awaitTermination(30, TimeUnit.SECONDS)).as("every caller stopped").isTrue();
+        assertThat(unexpected).isEmpty();
+        assertThat(completed.get()).isGreaterThanOrEqualTo(4);
+        assertThatThrownBy(() -> graph.run(input, shape)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is closed");
+    }
+}
