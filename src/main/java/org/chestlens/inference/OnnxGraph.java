@@ -134,7 +134,10 @@ final class OnnxGraph implements AutoCloseable {
      * JVM in native code, e.g. when a caller gave up on a request whose graphs still run), then frees them.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return; // a second close would wait for predictors the first one already freed
+        }
         closed = true;
         List<Predictor<NDList, NDList>> idle = new ArrayList<>(poolSize);
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();

@@ -59,5 +59,9 @@ class OnnxGraphTest {
         assertThat(completed.get()).isGreaterThanOrEqualTo(4);
         assertThatThrownBy(() -> graph.run(input, shape)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("is closed");
+
+        long start = System.nanoTime();
+        graph.close(); // a second close has nothing to wait for
+        assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
     }
 }
