@@ -1,28 +1,34 @@
 package org.chestlens.imaging;
 
-import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * A deliberately small DICOM reader for single-frame radiographs. No maintained DICOM library is published on
- * Maven Central (dcm4che, PixelMed and Weasis are not), so this reads exactly the subset needed and refuses
- * everything else with a message:
+ * Reads the DICOM container of a single-frame radiograph and hands compressed pixel data to maintained ImageIO
+ * decoders. No maintained DICOM library is published on Maven Central (dcm4che, PixelMed and Weasis are not), so
+ * the container (the part every DICOM reader writes for itself) is read here, and only the tags below:
  * <ul>
- *   <li>Part 10 files (preamble + "DICM"), implicit or explicit VR little endian, deflated explicit VR little
- *       endian, explicit VR big endian;</li>
- *   <li>native pixel data, 8 or 16 bits allocated, any bits stored, signed or unsigned, 1 or 3 samples;
- *       RLE lossless; encapsulated JPEG baseline / extended 8-bit (decoded by ImageIO);</li>
- *   <li>MONOCHROME1 (inverted after windowing), MONOCHROME2, RGB, YBR_FULL(_422) from JPEG;</li>
+ *   <li>Part 10 files (preamble + "DICM"), implicit or explicit VR little endian (whichever the data set really
+ *       uses, as pydicom and DCMTK also check), deflated explicit VR little endian, explicit VR big endian;
+ *       sequences nested at most {@value #MAX_SEQUENCE_DEPTH} deep;</li>
+ *   <li>native pixel data, 8 or 16 bits allocated, any bits stored, signed or unsigned, 1 or 3 samples; RLE lossless
+ *       (decoded here: PackBits); JPEG baseline and extended 8-bit, JPEG lossless (process 14, any predictor) via
+ *       TwelveMonkeys ImageIO; JPEG 2000 (lossless and lossy) via jai-imageio-jpeg2000;</li>
+ *   <li>MONOCHROME1 (inverted after windowing), MONOCHROME2, RGB, YBR_FULL, YBR_FULL_422 (native or JPEG),
+ *       YBR_RCT/YBR_ICT (JPEG 2000);</li>
  *   <li>Rescale Slope/Intercept, then the first VOI window (LINEAR, LINEAR_EXACT or SIGMOID) or else the VOI LUT
  *       sequence, or else min-max over the image (identity for plain 8-bit data).</li>
  * </ul>
+ * Refused with a message: 12-bit lossy JPEG (no decoder on Maven Central reads it), JPEG-LS, arithmetic-coded or
+ * hierarchical JPEG, MPEG/HEVC video, several frames, palette colour, 1- and 32-bit data, floating-point data.
  * Only the tags above are read; nothing else (patient, study, institution) leaves this class.
  */
 final class DicomDecoder {
@@ -33,7 +39,29 @@ final class DicomDecoder {
     static final String EXPLICIT_BE = "1.2.840.10008.1.2.2";
     static final String JPEG_BASELINE = "1.2.840.10008.1.2.4.50";
     static final String JPEG_EXTENDED = "1.2.840.10008.1.2.4.51";
+    static final String JPEG_LOSSLESS = "1.2.840.10008.1.2.4.57";
+    static final String JPEG_LOSSLESS_SV1 = "1.2.840.10008.1.2.4.70";
+    static final String JPEG_2000_LOSSLESS = "1.2.840.10008.1.2.4.90";
+    static final String JPEG_2000_IMAGE = "1.2.840.10008.1.2.4.91";
     static final String RLE = "1.2.840.10008.1.2.5";
+
+    /** Sequences inside sequences: radiographs and even structured reports stay far below this. */
+    static final int MAX_SEQUENCE_DEPTH = 64;
+
+    /** How the pixel data is coded, from the transfer syntax. */
+    private enum Codec {
+        NATIVE, RUN_LENGTH, JPEG, JPEG_2000;
+
+        static Codec of(String syntax) {
+            return switch (syntax) {
+                case IMPLICIT_LE, EXPLICIT_LE, DEFLATED_LE, EXPLICIT_BE -> NATIVE;
+                case RLE -> RUN_LENGTH;
+                case JPEG_BASELINE, JPEG_EXTENDED, JPEG_LOSSLESS, JPEG_LOSSLESS_SV1 -> JPEG;
+                case JPEG_2000_LOSSLESS, JPEG_2000_IMAGE -> JPEG_2000;
+                default -> null;
+            };
+        }
+    }
 
     private static final int TRANSFER_SYNTAX = 0x00020010;
     private static final int SAMPLES_PER_PIXEL = 0x00280002;
@@ -65,6 +93,9 @@ final class DicomDecoder {
     /** VRs with a 2-byte reserved field and a 4-byte length in explicit VR. */
     private static final List<String> LONG_VRS = List.of("OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN",
             "UR", "UT", "UV");
+    private static final List<String> ALL_VRS = List.of("AE", "AS", "AT", "CS", "DA", "DS", "DT", "FD", "FL", "IS",
+            "LO", "LT", "OB", "OD", "OF", "OL", "OV", "OW", "PN", "SH", "SL", "SQ", "SS", "ST", "SV", "TM", "UC", "UI",
+            "UL", "UN", "UR", "US", "UT", "UV");
 
     record Result(GreyImage grey, double saturation, int bitDepth) {
     }
@@ -74,12 +105,15 @@ final class DicomDecoder {
     }
 
     private final byte[] data;
-    private final boolean explicitVr;
+    private boolean explicitVr;
     private final boolean bigEndian;
     private final Map<Integer, Element> elements = new HashMap<>();
     private Map<Integer, Element> voiLutItem;
     private Element nativePixels;
     private List<byte[]> fragments;
+    private int depth;
+    /** Whether the JPEG stream says it was colour-transformed (empty: it does not say). */
+    private Optional<Boolean> colourTransformed = Optional.empty();
 
     private DicomDecoder(byte[] data, boolean explicitVr, boolean bigEndian) {
         this.data = data;
@@ -112,18 +146,22 @@ final class DicomDecoder {
             body = inflate(file, at, limits);
             start = 0;
         }
-        boolean explicit = !syntax.equals(IMPLICIT_LE);
-        boolean bigEndian = syntax.equals(EXPLICIT_BE);
-        boolean encapsulated = syntax.equals(JPEG_BASELINE) || syntax.equals(JPEG_EXTENDED) || syntax.equals(RLE);
-        if (!encapsulated && !syntax.equals(IMPLICIT_LE) && !syntax.equals(EXPLICIT_LE) && !syntax.equals(DEFLATED_LE)
-                && !bigEndian) {
+        Codec codec = Codec.of(syntax);
+        if (codec == null) {
             throw new InvalidImageException(ImageProblem.DICOM_UNSUPPORTED, "This DICOM file is compressed with "
-                    + describe(syntax) + ", which this server cannot read. Please export it uncompressed or as "
-                    + "JPEG baseline, or upload a PNG.");
+                    + describe(syntax) + ", which this server cannot read. Please export it uncompressed, as JPEG "
+                    + "lossless or as JPEG 2000, or upload a PNG.");
+        }
+        boolean bigEndian = syntax.equals(EXPLICIT_BE);
+        boolean explicit = !syntax.equals(IMPLICIT_LE);
+        if (!bigEndian && start + 6 <= body.length) {
+            // Some writers encode the data set in implicit VR under an explicit transfer syntax (or the reverse):
+            // the first element shows which it really is.
+            explicit = ALL_VRS.contains(new String(body, start + 4, 2, StandardCharsets.US_ASCII));
         }
         DicomDecoder dataset = new DicomDecoder(body, explicit, bigEndian);
         dataset.parse(start);
-        return dataset.image(syntax, limits);
+        return dataset.image(codec, limits);
     }
 
     private void parse(int at) {
@@ -164,8 +202,15 @@ final class DicomDecoder {
             // Encapsulated pixel data nested in a sequence (an icon image): raw fragments, skipped.
             return skipFragments(at);
         }
+        if (length == UNDEFINED && vr.equals("UN") && !bigEndian) {
+            // UN of undefined length is a sequence whose items are in implicit VR little endian (PS3.5 6.2.2).
+            explicitVr = false;
+            int end = skipUndefinedSequence(at, false);
+            explicitVr = true;
+            return end;
+        }
         if (length == UNDEFINED) {
-            // A sequence (or UN) of undefined length: items until the sequence delimiter.
+            // A sequence of undefined length: items until the sequence delimiter.
             return skipUndefinedSequence(at, topLevel && tag == VOI_LUT_SEQUENCE);
         }
         int len = checkedLength(at, length);
@@ -184,7 +229,16 @@ final class DicomDecoder {
         return (int) length;
     }
 
+    private void enterSequence() {
+        if (++depth > MAX_SEQUENCE_DEPTH) {
+            throw new InvalidImageException(ImageProblem.DICOM_UNSUPPORTED, "This DICOM file nests sequences more than "
+                    + MAX_SEQUENCE_DEPTH + " deep, far beyond what any X-ray needs; this server does not read it. "
+                    + "Please export the image again or upload a PNG.");
+        }
+    }
+
     private void readDefinedSequence(int at, int length) {
+        enterSequence();
         int end = at + length;
         while (at + 8 <= end) {
             int tag = (u16(at) << 16) | u16(at + 2);
@@ -207,9 +261,11 @@ final class DicomDecoder {
                 voiLutItem = item;
             }
         }
+        depth--;
     }
 
     private int skipUndefinedSequence(int at, boolean keepFirstItem) {
+        enterSequence();
         while (true) {
             if (at + 8 > data.length) {
                 throw InvalidImageException.corrupt("a DICOM sequence is not terminated");
@@ -218,6 +274,7 @@ final class DicomDecoder {
             long length = u32(at + 4);
             at += 8;
             if (tag == SEQUENCE_END) {
+                depth--;
                 return at;
             }
             if (tag != ITEM) {
@@ -296,7 +353,7 @@ final class DicomDecoder {
         }
     }
 
-    private Result image(String syntax, ImageLimits limits) {
+    private Result image(Codec codec, ImageLimits limits) {
         if (nativePixels == null && fragments == null) {
             if (elements.containsKey(FLOAT_PIXEL_DATA) || elements.containsKey(DOUBLE_PIXEL_DATA)) {
                 throw new InvalidImageException(ImageProblem.DICOM_UNSUPPORTED,
@@ -310,6 +367,9 @@ final class DicomDecoder {
             throw new InvalidImageException(ImageProblem.DICOM_MULTIFRAME, "This DICOM file holds " + frames
                     + " frames (a cine loop or a series). Please upload a single X-ray image.");
         }
+        if ((codec == Codec.NATIVE) != (fragments == null)) {
+            throw InvalidImageException.corrupt("the DICOM pixel data is not encoded as its transfer syntax says");
+        }
         int rows = intValue(ROWS, -1);
         int columns = intValue(COLUMNS, -1);
         if (rows <= 0 || columns <= 0) {
@@ -322,7 +382,13 @@ final class DicomDecoder {
             throw unsupported(samples + " samples per pixel");
         }
         boolean monochrome = photometric.startsWith("MONOCHROME");
-        if (samples == 1 && !monochrome) {
+        boolean colourKnown = switch (photometric) {
+            case "RGB", "YBR_FULL" -> true;
+            case "YBR_FULL_422" -> codec == Codec.NATIVE || codec == Codec.JPEG;
+            case "YBR_RCT", "YBR_ICT" -> codec == Codec.JPEG_2000;
+            default -> false;
+        };
+        if (samples == 1 ? !monochrome : !colourKnown) {
             throw unsupported("the " + photometric + " photometric interpretation");
         }
         int allocated = intValue(BITS_ALLOCATED, 8);
@@ -333,20 +399,24 @@ final class DicomDecoder {
             throw unsupported(allocated + "-bit pixel data");
         }
         int pixels = rows * columns;
+        int[] values = switch (codec) {
+            case NATIVE -> nativeSamples(pixels, samples, allocated, columns, photometric);
+            case RUN_LENGTH -> rle(columns, rows, samples, allocated);
+            case JPEG, JPEG_2000 -> compressed(codec, columns, rows, samples);
+        };
         if (samples == 3) {
-            int[] rgb = syntax.equals(RLE) ? rle(columns, rows, 3, allocated)
-                    : fragments != null ? jpegColour(columns, rows) : nativeColour(pixels, allocated);
-            return colour(rgb, columns, rows, allocated, syntax);
+            boolean ybr = switch (codec) {
+                // A JPEG stream says itself whether it was colour-transformed; the photometric value decides otherwise.
+                case JPEG -> colourTransformed.orElse(photometric.startsWith("YBR"));
+                // JPEG 2000 decoders undo their own component transform (YBR_RCT/YBR_ICT).
+                case JPEG_2000 -> photometric.equals("YBR_FULL");
+                default -> photometric.startsWith("YBR");
+            };
+            // Native data keeps its bits where High Bit says; decoders hand back the stored bits themselves.
+            int significant = codec == Codec.NATIVE ? highBit + 1 : stored;
+            return colour(values, columns, rows, Math.max(0, significant - 8), ybr, stored > 8 ? 16 : 8);
         }
-        int[] values;
-        if (fragments != null) {
-            values = syntax.equals(RLE) ? rle(columns, rows, 1, allocated) : jpegGrey(columns, rows);
-            if (syntax.equals(RLE)) {
-                values = mask(values, stored, highBit, signed);
-            }
-        } else {
-            values = mask(nativeGrey(pixels, allocated), stored, highBit, signed);
-        }
+        values = mask(values, stored, codec == Codec.NATIVE ? highBit : stored - 1, signed);
         GreyImage grey = voi(values, columns, rows, stored, signed);
         if (photometric.equals("MONOCHROME1")) {
             byte[] p = grey.pixels();
@@ -357,23 +427,45 @@ final class DicomDecoder {
         return new Result(grey, 0, stored > 8 ? 16 : 8);
     }
 
-    private int[] nativeGrey(int pixels, int allocated) {
+    /** Native samples, interleaved; YBR_FULL_422 (two luma samples share one Cb and one Cr) spread to each pixel. */
+    private int[] nativeSamples(int pixels, int samples, int allocated, int columns, String photometric) {
         int bytes = allocated / 8;
-        if (nativePixels.length() < (long) pixels * bytes) {
+        boolean subsampled = samples == 3 && photometric.equals("YBR_FULL_422");
+        long needed = subsampled ? (long) pixels * 2 * bytes : (long) pixels * samples * bytes;
+        if (subsampled && columns % 2 != 0) {
+            throw InvalidImageException.corrupt("YBR_FULL_422 pixel data needs an even number of columns");
+        }
+        if (nativePixels.length() < needed) {
             throw InvalidImageException.corrupt("the DICOM pixel data is shorter than the image size says");
         }
-        int[] out = new int[pixels];
         int at = nativePixels.offset();
-        if (bytes == 1) {
-            for (int i = 0; i < pixels; i++) {
-                out[i] = data[at + i] & 0xff;
+        int[] out = new int[pixels * samples];
+        if (subsampled) {
+            // PS3.3 C.7.6.3.1.2: Y1 Y2 Cb Cr for each pair of pixels.
+            for (int pair = 0; pair < pixels / 2; pair++) {
+                int base = 4 * pair;
+                int cb = sample(at, base + 2, bytes);
+                int cr = sample(at, base + 3, bytes);
+                for (int k = 0; k < 2; k++) {
+                    int o = 3 * (2 * pair + k);
+                    out[o] = sample(at, base + k, bytes);
+                    out[o + 1] = cb;
+                    out[o + 2] = cr;
+                }
             }
-        } else {
-            for (int i = 0; i < pixels; i++) {
-                out[i] = u16(at + 2 * i);
+            return out;
+        }
+        boolean planar = samples == 3 && intValue(PLANAR_CONFIGURATION, 0) == 1;
+        for (int i = 0; i < pixels; i++) {
+            for (int c = 0; c < samples; c++) {
+                out[i * samples + c] = sample(at, planar ? c * pixels + i : i * samples + c, bytes);
             }
         }
         return out;
+    }
+
+    private int sample(int at, int index, int bytes) {
+        return bytes == 1 ? data[at + index] & 0xff : u16(at + 2 * index);
     }
 
     /** Bits Stored / High Bit: shift the stored bits down, mask, and sign-extend signed data. */
@@ -390,71 +482,81 @@ final class DicomDecoder {
         return raw;
     }
 
-    private int[] nativeColour(int pixels, int allocated) {
-        int bytes = allocated / 8;
-        if (nativePixels.length() < (long) pixels * 3 * bytes) {
-            throw InvalidImageException.corrupt("the DICOM pixel data is shorter than the image size says");
-        }
-        boolean planar = intValue(PLANAR_CONFIGURATION, 0) == 1;
-        int[] out = new int[pixels * 3];
-        int at = nativePixels.offset();
-        for (int i = 0; i < pixels; i++) {
-            for (int c = 0; c < 3; c++) {
-                int index = planar ? c * pixels + i : i * 3 + c;
-                out[i * 3 + c] = bytes == 1 ? data[at + index] & 0xff : u16(at + 2 * index);
-            }
-        }
-        return out;
-    }
-
-    private Result colour(int[] rgb, int w, int h, int allocated, String syntax) {
-        String photometric = stringOr(PHOTOMETRIC, "RGB");
-        boolean jpeg = fragments != null && !syntax.equals(RLE); // ImageIO hands JPEG colour back as RGB
-        if (!jpeg && !photometric.equals("RGB")) {
-            throw unsupported("the " + photometric + " photometric interpretation");
-        }
-        int shift = allocated == 16 ? 8 : 0;
+    /** Colour to grey (PIL's luma) with saturation; YCbCr first to RGB (PS3.3 C.7.6.3.1.2, full range). */
+    private static Result colour(int[] samples, int w, int h, int shift, boolean ybr, int bitDepth) {
         byte[] grey = new byte[w * h];
         long satSum = 0;
         for (int i = 0; i < grey.length; i++) {
-            int r = rgb[3 * i] >> shift;
-            int g = rgb[3 * i + 1] >> shift;
-            int b = rgb[3 * i + 2] >> shift;
+            int r = samples[3 * i] >> shift;
+            int g = samples[3 * i + 1] >> shift;
+            int b = samples[3 * i + 2] >> shift;
+            if (ybr) {
+                double y = r;
+                double cb = g - 128;
+                double cr = b - 128;
+                r = clamp8(y + 1.402 * cr);
+                g = clamp8(y - 0.344136 * cb - 0.714136 * cr);
+                b = clamp8(y + 1.772 * cb);
+            }
             grey[i] = (byte) Rasters.luma(r, g, b);
             satSum += Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b));
         }
-        return new Result(new GreyImage(w, h, grey), satSum / 255.0 / grey.length, allocated);
+        return new Result(new GreyImage(w, h, grey), satSum / 255.0 / grey.length, bitDepth);
     }
 
-    private BufferedImage jpeg(int w, int h) {
+    private static int clamp8(double v) {
+        return (int) Math.max(0, Math.min(255, Math.round(v)));
+    }
+
+    /** JPEG and JPEG 2000 pixel data, decoded by ImageIO plugins to raw samples (no colour conversion). */
+    private int[] compressed(Codec codec, int w, int h, int samples) {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         fragments.forEach(all::writeBytes);
-        byte[] jpeg = all.toByteArray();
-        if (ImageFormat.detect(jpeg).orElse(null) != ImageFormat.JPEG) {
-            throw InvalidImageException.corrupt("the DICOM JPEG data does not start like a JPEG stream");
+        byte[] stream = all.toByteArray();
+        String what;
+        if (codec == Codec.JPEG) {
+            what = "DICOM JPEG data";
+            if (ImageFormat.detect(stream).orElse(null) != ImageFormat.JPEG) {
+                throw InvalidImageException.corrupt("the DICOM JPEG data does not start like a JPEG stream");
+            }
+            JpegSegments.Header header = JpegSegments.header(stream);
+            int process = header.process();
+            if (process != 0xc0 && process != 0xc1 && process != 0xc2 && process != 0xc3) {
+                throw unsupported("arithmetic-coded or hierarchical JPEG compression");
+            }
+            if (process != 0xc3 && header.precision() != 8) {
+                // TwelveMonkeys hands lossy JPEG to the JDK's 8-bit decoder; nothing on Maven Central decodes 12-bit DCT.
+                throw new InvalidImageException(ImageProblem.DICOM_UNSUPPORTED, "This DICOM file is compressed with "
+                        + header.precision() + "-bit lossy JPEG (JPEG Extended), which this server cannot read. Please "
+                        + "export it uncompressed, as JPEG lossless or as JPEG 2000, or upload a PNG.");
+            }
+            colourTransformed = JpegSegments.colourTransformed(stream);
+            // Raw samples are read and colour is converted here, so the decoder needs no APPn segment; dropping them
+            // spares it malformed ones (a short Adobe segment stops the JDK's parser, libjpeg skips it).
+            stream = JpegSegments.strip(stream, false);
+        } else {
+            what = "DICOM JPEG 2000 data";
+            if (!isJpeg2000(stream)) {
+                throw InvalidImageException.corrupt("the DICOM JPEG 2000 data does not start like a JPEG 2000 stream");
+            }
         }
-        JpegSegments.Header header = JpegSegments.header(jpeg);
-        if (header.precision() != 8) {
-            throw unsupported(header.precision() + "-bit JPEG compression");
+        Raster raster = ImageDecoder.readWithImageIo(stream, what, reader -> reader.readRaster(0, null));
+        if (raster.getWidth() != w || raster.getHeight() != h) {
+            throw InvalidImageException.corrupt("the " + what + " does not match the image size");
         }
-        BufferedImage image = ImageDecoder.readWithImageIo(jpeg, "DICOM JPEG data");
-        if (image.getWidth() != w || image.getHeight() != h) {
-            throw InvalidImageException.corrupt("the DICOM JPEG data does not match the image size");
+        if (raster.getNumBands() != samples) {
+            throw InvalidImageException.corrupt("the " + what + " has " + raster.getNumBands()
+                    + " colour components where the file says " + samples);
         }
-        return image;
+        return raster.getPixels(raster.getMinX(), raster.getMinY(), w, h, new int[w * h * samples]);
     }
 
-    private int[] jpegGrey(int w, int h) {
-        BufferedImage image = jpeg(w, h);
-        return image.getRaster().getSamples(0, 0, w, h, 0, new int[w * h]);
-    }
-
-    private int[] jpegColour(int w, int h) {
-        BufferedImage image = jpeg(w, h);
-        if (image.getRaster().getNumBands() < 3) {
-            throw InvalidImageException.corrupt("the DICOM JPEG data is not in colour");
-        }
-        return image.getRaster().getPixels(0, 0, w, h, new int[w * h * image.getRaster().getNumBands()]);
+    /** A raw JPEG 2000 codestream (SOC + SIZ) or a JP2 file (signature box). */
+    private static boolean isJpeg2000(byte[] b) {
+        boolean codestream = b.length >= 4 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0x4f && (b[2] & 0xff) == 0xff
+                && (b[3] & 0xff) == 0x51;
+        boolean jp2 = b.length >= 12 && b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 12 && b[4] == 'j' && b[5] == 'P';
+        return codestream || jp2;
     }
 
     /** RLE Lossless: a 64-byte header of segment offsets, one PackBits segment per byte plane (most significant first). */

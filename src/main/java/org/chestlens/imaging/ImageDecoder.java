@@ -166,6 +166,16 @@ public class ImageDecoder {
 
     /** Decodes with ImageIO, turning its warnings (truncated data, bad markers) into refusals. */
     static BufferedImage readWithImageIo(byte[] bytes, String what) {
+        return readWithImageIo(bytes, what, reader -> reader.read(0));
+    }
+
+    /** One read from the ImageIO reader that recognises the bytes. */
+    interface ImageIoRead<T> {
+        T read(ImageReader reader) throws IOException;
+    }
+
+    /** Runs {@code read} on the ImageIO reader that recognises the bytes; warnings and failures become refusals. */
+    static <T> T readWithImageIo(byte[] bytes, String what, ImageIoRead<T> read) {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -176,11 +186,11 @@ public class ImageDecoder {
             try {
                 reader.setInput(in, true, true);
                 reader.addIIOReadWarningListener((IIOReadWarningListener) (source, message) -> warning.compareAndSet(null, message));
-                BufferedImage image = reader.read(0);
+                T result = read.read(reader);
                 if (warning.get() != null) {
                     throw InvalidImageException.corrupt("the " + what + " is damaged (" + warning.get() + ")");
                 }
-                return image;
+                return result;
             } finally {
                 reader.dispose();
             }

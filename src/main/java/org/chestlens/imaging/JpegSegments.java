@@ -1,6 +1,7 @@
 package org.chestlens.imaging;
 
 import java.io.ByteArrayOutputStream;
+import java.util.Optional;
 
 /**
  * JPEG at the marker level: the frame header (size and coding process, read before decoding) and a copy
@@ -54,7 +55,59 @@ final class JpegSegments {
         }
     }
 
+    /**
+     * Whether the three components of a JPEG stream were transformed from RGB to YCbCr, as the stream itself says
+     * (libjpeg's rules): an Adobe APP14 segment's transform flag, else a JFIF APP0 segment (always YCbCr), else
+     * component ids 'R', 'G', 'B' (not transformed). Empty when the stream does not say.
+     */
+    static Optional<Boolean> colourTransformed(byte[] jpeg) {
+        boolean jfif = false;
+        int at = 2;
+        while (true) {
+            at = nextMarker(jpeg, at);
+            int marker = jpeg[at + 1] & 0xff;
+            if (marker == EOI || marker == SOS) {
+                return jfif ? Optional.of(true) : Optional.empty();
+            }
+            if (isStandalone(marker)) {
+                at += 2;
+                continue;
+            }
+            int length = segmentLength(jpeg, at);
+            if (marker == APP14 && length >= 14 && startsWith(jpeg, at + 4, "Adobe")) {
+                return Optional.of(jpeg[at + 15] != 0);
+            }
+            if (marker == 0xe0 && length >= 7 && startsWith(jpeg, at + 4, "JFIF")) {
+                jfif = true;
+            }
+            if (isStartOfFrame(marker) && length >= 8 + 3 * 3 && (jpeg[at + 9] & 0xff) == 3) {
+                if (jfif) {
+                    return Optional.of(true);
+                }
+                boolean rgbIds = jpeg[at + 10] == 'R' && jpeg[at + 13] == 'G' && jpeg[at + 16] == 'B';
+                if (rgbIds) {
+                    return Optional.of(false);
+                }
+            }
+            at += 2 + length;
+        }
+    }
+
+    private static boolean startsWith(byte[] b, int at, String prefix) {
+        for (int i = 0; i < prefix.length(); i++) {
+            if (b[at + i] != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static byte[] strip(byte[] jpeg) {
+        return strip(jpeg, true);
+    }
+
+    /** The stream without APPn segments and comments, keeping the Adobe segment (colour transform) if asked. */
+    static byte[] strip(byte[] jpeg, boolean keepAdobe) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(jpeg.length);
         out.write(jpeg, 0, 2);
         int at = 2;
@@ -71,7 +124,7 @@ final class JpegSegments {
                 continue;
             }
             int end = at + 2 + segmentLength(jpeg, at);
-            boolean metadata = (marker >= 0xe0 && marker <= 0xef && marker != APP14) || marker == COM;
+            boolean metadata = (marker >= 0xe0 && marker <= 0xef && !(keepAdobe && marker == APP14)) || marker == COM;
             if (!metadata) {
                 out.write(jpeg, at, end - at);
             }

@@ -173,12 +173,26 @@ class DicomDecoderTest {
         byte[] report = DicomFiles.of(DicomDecoder.EXPLICIT_LE).string(0x00080016, "UI", "1.2.840.10008.5.1.4.1.1.88.11")
                 .build();
         assertProblem(report, ImageProblem.DICOM_NOT_IMAGE, "holds no image");
-        byte[] j2k = DicomFiles.of("1.2.840.10008.1.2.4.90").image(H, W, 8, 8, false, "MONOCHROME2")
+        byte[] jpegLs = DicomFiles.of("1.2.840.10008.1.2.4.80").image(H, W, 8, 8, false, "MONOCHROME2")
                 .encapsulated(List.of(new byte[] {1, 2})).build();
-        assertProblem(j2k, ImageProblem.DICOM_UNSUPPORTED, "JPEG 2000");
+        assertProblem(jpegLs, ImageProblem.DICOM_UNSUPPORTED, "JPEG-LS");
         byte[] palette = DicomFiles.of(DicomDecoder.EXPLICIT_LE).image(H, W, 8, 8, false, "PALETTE COLOR")
                 .pixels8(ramp8()).build();
         assertProblem(palette, ImageProblem.DICOM_UNSUPPORTED, "PALETTE COLOR");
+    }
+
+    @Test
+    void sequencesNestedThousandsDeepAreRefusedNotAStackOverflow() {
+        // Before: StackOverflowError (HTTP 500). The bound is far above what real files nest (pydicom's test-SR.dcm, a structured report: 5 levels).
+        for (boolean explicit : new boolean[] {true, false}) {
+            String syntax = explicit ? DicomDecoder.EXPLICIT_LE : DicomDecoder.IMPLICIT_LE;
+            byte[] deep = DicomFiles.of(syntax).nestedSequences(20_000).image(H, W, 8, 8, false, "MONOCHROME2")
+                    .pixels8(ramp8()).build();
+            assertProblem(deep, ImageProblem.DICOM_UNSUPPORTED, "nests sequences more than 64 deep");
+            byte[] usual = DicomFiles.of(syntax).nestedSequences(DicomDecoder.MAX_SEQUENCE_DEPTH)
+                    .image(H, W, 8, 8, false, "MONOCHROME2").pixels8(ramp8()).build();
+            assertThat(DECODER.decode(usual).grey().pixels()).containsExactly(ramp8());
+        }
     }
 
     @Test

@@ -173,6 +173,41 @@ final class DicomFiles {
         return this;
     }
 
+    /**
+     * A content sequence (0040,A730) holding {@code depth} sequences inside one another, each of undefined length
+     * in an item of undefined length, as a structured report nests its content items.
+     */
+    DicomFiles nestedSequences(int depth) {
+        ByteArrayOutputStream inner = new ByteArrayOutputStream();
+        for (int level = 1; level < depth; level++) {
+            ByteArrayOutputStream seq = new ByteArrayOutputStream();
+            writeTag(seq, 0x0040a730);
+            if (explicit) {
+                seq.writeBytes("SQ".getBytes(StandardCharsets.US_ASCII));
+                seq.writeBytes(new byte[2]);
+            }
+            write32(seq, 0xffffffff);
+            writeItems(seq, inner.toByteArray());
+            inner = seq;
+        }
+        ByteArrayOutputStream outer = new ByteArrayOutputStream();
+        writeItems(outer, inner.toByteArray());
+        elements.put(0x0040a730, outer.toByteArray());
+        vrs.put(0x0040a730, "SQ-UNDEFINED");
+        return this;
+    }
+
+    /** One item of undefined length holding {@code content}, then the sequence delimiter. */
+    private void writeItems(ByteArrayOutputStream out, byte[] content) {
+        writeTag(out, 0xfffee000);
+        write32(out, 0xffffffff);
+        out.writeBytes(content);
+        writeTag(out, 0xfffee00d);
+        write32(out, 0);
+        writeTag(out, 0xfffee0dd);
+        write32(out, 0);
+    }
+
     byte[] build() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[128]);
