@@ -19,6 +19,7 @@ import org.chestlens.security.CurrentUser;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -31,6 +32,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
@@ -72,6 +74,7 @@ class PatientController {
     }
 
     @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Create a patient (pseudonymous reference required)")
     ResponseEntity<PatientJson> create(@RequestBody PatientDetails details) {
         Patient patient = patients.create(details);
@@ -93,6 +96,7 @@ class PatientController {
     }
 
     @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Delete a patient with all their studies")
     ResponseEntity<Void> delete(@PathVariable long id) {
         find(id);
@@ -108,6 +112,7 @@ class PatientController {
     }
 
     @PostMapping(value = "/{id}/analyses", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Analyse an X-ray as a study of this patient")
     ResponseEntity<AnalysisController.AnalysisJson> analyse(@PathVariable long id, @RequestPart("file") MultipartFile file,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate studyDate,
@@ -121,6 +126,7 @@ class PatientController {
     }
 
     @PutMapping("/{id}/analyses/{analysisId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "File one of your analyses under this patient")
     ResponseEntity<Void> attach(@PathVariable long id, @PathVariable String analysisId) {
         find(id);
@@ -129,6 +135,7 @@ class PatientController {
     }
 
     @DeleteMapping("/{id}/analyses/{analysisId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Take an analysis out of this patient's studies (the analysis stays yours)")
     ResponseEntity<Void> detach(@PathVariable long id, @PathVariable String analysisId) {
         find(id);

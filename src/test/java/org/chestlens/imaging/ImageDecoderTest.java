@@ -161,6 +161,62 @@ class ImageDecoderTest {
     }
 
     @Test
+    void cmykAndLosslessJpegAreReadAndKeptAsPng() throws Exception {
+        // Before: both refused as unsupported ("in CMYK colour", "lossless or arithmetic coding").
+        BufferedImage phantom = TestImages.phantomChest(120, 100, 5);
+        java.awt.image.WritableRaster cmyk = java.awt.image.Raster.createInterleavedRaster(
+                java.awt.image.DataBuffer.TYPE_BYTE, 120, 100, 4, null);
+        for (int y = 0; y < 100; y++) {
+            for (int x = 0; x < 120; x++) {
+                int grey = phantom.getRaster().getSample(x, y, 0);
+                // Black ink only, stored inverted as Adobe's CMYK JPEGs are (what the JDK writes and readers expect).
+                cmyk.setPixel(x, y, new int[] {255, 255, 255, grey});
+            }
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
+        try (javax.imageio.stream.ImageOutputStream stream = javax.imageio.ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.write(new javax.imageio.IIOImage(cmyk, null, null));
+        } finally {
+            writer.dispose();
+        }
+        // The Adobe segment says CMYK (transform 0), as Photoshop writes it; the JDK writer leaves it out.
+        byte[] cmykJpeg = withJpegSegment(out.toByteArray(), 0xee, "Adobe\0\u0064\0\0\0\0\0");
+        DecodedImage fromCmyk = DECODER.decode(cmykJpeg);
+        assertThat(fromCmyk.width()).isEqualTo(120);
+        assertThat(fromCmyk.clean().mediaType()).isEqualTo("image/png");
+        assertThat(DECODER.inspect(cmykJpeg).copyToKeep()).isEmpty();
+        // Through an ICC conversion: dark where the phantom is dark, light where it is light.
+        assertThat(fromCmyk.grey().pixels()[50 * 120 + 60] & 0xff).isGreaterThan(100); // the spine
+        assertThat(fromCmyk.grey().pixels()[2 * 120 + 2] & 0xff).isLessThan(60); // the background
+
+        // A 12-bit lossless JPEG as DCMTK wrote it (taken from its DICOM file).
+        byte[] dicom = DicomCorpus.committed("generated/dcmtk_jpeg_lossless_sv1_12bit.dcm");
+        int start = indexOf(dicom, (byte) 0xff, (byte) 0xd8);
+        byte[] lossless = Arrays.copyOfRange(dicom, start, lastIndexOf(dicom, (byte) 0xff, (byte) 0xd9) + 2);
+        DecodedImage fromLossless = DECODER.decode(lossless);
+        assertThat(fromLossless.bitDepth()).isEqualTo(16);
+        assertThat(fromLossless.clean().mediaType()).isEqualTo("image/png");
+        // Min-max stretched like a 16-bit PNG: the same picture as the DICOM's own (windowed) rendering.
+        DecodedImage viaDicom = DECODER.decode(dicom);
+        long diff = 0;
+        for (int i = 0; i < viaDicom.grey().pixels().length; i++) {
+            diff += Math.abs((viaDicom.grey().pixels()[i] & 0xff) - (fromLossless.grey().pixels()[i] & 0xff));
+        }
+        assertThat(diff / (double) viaDicom.grey().pixels().length).isLessThan(12.0);
+    }
+
+    private static int lastIndexOf(byte[] b, byte first, byte second) {
+        for (int i = b.length - 2; i >= 0; i--) {
+            if (b[i] == first && b[i + 1] == second) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
     void limitsAndRefusals() {
         ImageDecoder small = new ImageDecoder(new ImageLimits(10_000, 50_000_000L, 64));
         byte[] png = TestImages.png(TestImages.phantomChest(300, 300, 9));
