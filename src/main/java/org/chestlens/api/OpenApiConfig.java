@@ -64,7 +64,7 @@ class OpenApiConfig {
                 .info(new Info().title("ChestLens API").version("v1")
                         .description("Everything the ChestLens UI does, for scripts and other systems. "
                                 + "Anonymous callers may analyse images and read those results by their unguessable id; "
-                                + "clinicians use a personal token (Profile → API tokens) as 'Authorization: Bearer <token>'. "
+                                + "clinicians use a personal token (Profile → API tokens) as `Authorization: Bearer <token>`. "
                                 + "Errors are RFC 9457 problem+json with a stable 'code'. Decision support for education "
                                 + "and research, not a medical diagnosis."))
                 // Relative: the document is the same whatever Host header a caller sends (springdoc would otherwise
