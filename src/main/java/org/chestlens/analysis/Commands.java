@@ -167,7 +167,9 @@ public final class Commands {
             "com.vaadin.flow.spring.SpringSecurityAutoConfiguration",
             "com.vaadin.flow.spring.VaadinScopesConfig",
             "org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration",
-            "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration"})
+            "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration",
+            // A command runs no jobs: the web application's nodes do.
+            "com.github.kagkarlsson.scheduler.boot.autoconfigure.DbSchedulerAutoConfiguration"})
     @Import({ImageDecoder.class, InferenceEngine.class, AnalysisService.class, AnalysisWriter.class, Renderer.class,
             SimilarCases.class, ReferenceLibrary.class})
     @ComponentScan(basePackages = "org.chestlens.config", useDefaultFilters = false, includeFilters = @ComponentScan.Filter(
