@@ -38,7 +38,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -117,8 +116,12 @@ class ClusterIT {
             // Revoked in the profile page on the browser's node: refused by the other node's API at once.
             clinician.get(balancer() + "profile");
             waitForVaadin(clinician);
-            clinician.findElement(By.cssSelector("vaadin-button[aria-label='Revoke token revoked here']")).click();
+            // The tokens are below the fold, and the grid renders its rows once it is on screen: scroll as a person would.
+            ((JavascriptExecutor) clinician).executeScript("document.getElementById('api-tokens').scrollIntoView()");
+            new WebDriverWait(clinician, Duration.ofSeconds(60)).until(d -> d.findElement(
+                    By.cssSelector("vaadin-button[aria-label='Revoke token revoked here']"))).click();
             waitForVaadin(clinician);
+            screenshot(clinician, "cluster-01-token-revoked");
             assertThat(apiStatus(otherNode, revokedToken)).isEqualTo(401);
             assertThat(apiStatus(otherNode, keptToken)).isEqualTo(200);
 
@@ -129,9 +132,13 @@ class ClusterIT {
             waitForVaadin(admin);
             WebDriverWait wait = new WebDriverWait(admin, Duration.ofSeconds(60));
             wait.until(d -> d.findElement(By.cssSelector("#user-search input"))).sendKeys(email);
-            wait.until(d -> d.findElement(By.id("status-" + accountId))).click();
+            wait.until(d -> d.findElement(By.id("status-" + accountId)).isDisplayed());
+            waitForVaadin(admin);
+            admin.findElement(By.id("status-" + accountId)).click();
+            screenshot(admin, "cluster-02-admin-confirms");
             wait.until(d -> d.findElement(By.xpath("//vaadin-button[normalize-space()='Yes']"))).click();
             waitForVaadin(admin);
+            screenshot(admin, "cluster-03-admin-disabled");
             assertThat(enabled(accountId)).isFalse();
             long disabledAt = System.nanoTime();
 
@@ -143,8 +150,17 @@ class ClusterIT {
                 return clinician.getCurrentUrl().contains("login?expired");
             }, "the clinician's session on " + home + " to end");
             assertThat(clinician.manage().getCookieNamed("CHESTLENS_NODE").getValue()).as("still on its node").isEqualTo(home);
+            waitForVaadin(clinician);
+            screenshot(clinician, "cluster-04-clinician-signed-out");
             System.out.printf("Session on %s ended %.1f s after the account was disabled on %s%n", home,
                     (System.nanoTime() - disabledAt) / 1e9, other);
+        } catch (RuntimeException | AssertionError e) {
+            screenshot(clinician, "cluster-failed-clinician");
+            Files.writeString(ROOT.resolve("target/screenshots/cluster-failed-clinician.html"), clinician.getPageSource());
+            if (admin != null) {
+                screenshot(admin, "cluster-failed-admin");
+            }
+            throw e;
         } finally {
             clinician.quit();
             if (admin != null) {
@@ -224,6 +240,12 @@ class ClusterIT {
         browser.findElement(By.cssSelector("vaadin-login-form vaadin-button[slot='submit']")).click();
         wait.until(d -> !d.getCurrentUrl().contains("/login"));
         waitForVaadin(browser);
+    }
+
+    private static void screenshot(ChromeDriver browser, String name) throws IOException {
+        Path dir = ROOT.resolve("target/screenshots");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(name + ".png"), browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
     }
 
     private static void waitForVaadin(WebDriver browser) {
