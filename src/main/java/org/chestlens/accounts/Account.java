@@ -39,6 +39,10 @@ public class Account {
     @Column(name = "last_login_at")
     private Instant lastLoginAt;
 
+    /** Bumped to end the account's open sessions on every node (accounts.AccountSessionRegistry). */
+    @Column(name = "session_version", nullable = false)
+    private long sessionVersion;
+
     protected Account() {
     }
 
@@ -104,6 +108,15 @@ public class Account {
 
     void setLastLoginAt(Instant lastLoginAt) {
         this.lastLoginAt = lastLoginAt;
+    }
+
+    long getSessionVersion() {
+        return sessionVersion;
+    }
+
+    /** Ends every open session of this account, on every node, once committed. */
+    void endSessions() {
+        sessionVersion++;
     }
 
     public String roleLabel() {

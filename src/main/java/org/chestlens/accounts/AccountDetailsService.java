@@ -34,6 +34,6 @@ class AccountDetailsService implements UserDetailsService {
             authorities.add(new SimpleGrantedAuthority("ROLE_" + Roles.ADMIN));
         }
         return new ChestLensPrincipal(account.getId(), account.getEmail(), account.getDisplayName(),
-                account.getPasswordHash(), account.isEnabled(), authorities);
+                account.getPasswordHash(), account.isEnabled(), authorities, account.getSessionVersion());
     }
 }

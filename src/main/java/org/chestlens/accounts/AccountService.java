@@ -119,7 +119,8 @@ public class AccountService {
         }
         account.setAdmin(admin);
         audit.record(admin ? "ADMIN_GRANTED" : "ADMIN_REVOKED", account.getEmail());
-        // Roles are read at sign-in: end the sessions so the change takes effect now.
+        // Roles are read at sign-in: end the sessions so the change takes effect now (other nodes: session version).
+        account.endSessions();
         endSessions(account.getEmail());
         return account;
     }
@@ -136,6 +137,7 @@ public class AccountService {
         account.setEnabled(enabled);
         audit.record(enabled ? "ACCOUNT_ENABLED" : "ACCOUNT_DISABLED", account.getEmail());
         if (!enabled) {
+            account.endSessions();
             endSessions(account.getEmail());
         }
         return account;
@@ -173,6 +175,7 @@ public class AccountService {
         }
     }
 
+    /** Ends the sessions this node holds at once; {@link AccountSessionRegistry} ends those on other nodes. */
     private void endSessions(String email) {
         for (Object principal : sessionRegistry.getAllPrincipals()) {
             if (principal instanceof ChestLensPrincipal p && p.getUsername().equals(email)) {

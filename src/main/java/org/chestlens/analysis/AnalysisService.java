@@ -23,6 +23,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.chestlens.imaging.DecodedImage;
 import org.chestlens.imaging.EncodedImage;
 import org.chestlens.imaging.GreyImage;
@@ -77,12 +78,13 @@ public class AnalysisService {
     private final Semaphore running;
     /** Decodes uploads, as many at once as analyses may run, while the caller's thread stores the upload. */
     private final ExecutorService decoders;
+    private final AnalysisMetrics metrics;
 
     AnalysisService(ImageDecoder decoder, InferenceEngine engine, AnalysisRepository analyses,
                     AnalysisImageRepository images, AnalysisWriter writer, Renderer renderer,
                     ReferenceCaseRepository references,
                     SimilarCases similarCases,
-                    PlatformTransactionManager transactions, Clock clock,
+                    PlatformTransactionManager transactions, Clock clock, MeterRegistry meters,
                     @Value("${chestlens.analysis.anonymous-retention:7d}") Duration anonymousRetention,
                     @Value("${chestlens.heatmap.max-side:512}") int heatmapSide,
                     @Value("${chestlens.analysis.max-concurrent:0}") int maxConcurrent) {
@@ -108,6 +110,7 @@ public class AnalysisService {
             t.setDaemon(true);
             return t;
         });
+        this.metrics = new AnalysisMetrics(meters, running, concurrent);
     }
 
     /** Whether uploads can be analysed now (models loaded). */
@@ -142,6 +145,23 @@ public class AnalysisService {
      * @throws AnalysisUnavailableException  no models loaded
      */
     public AnalysisResult analyse(AnalysisRequest request) {
+        try {
+            AnalysisResult result = analyseAndStore(request);
+            metrics.stored(result, request.channel());
+            return result;
+        } catch (InvalidUploadException e) {
+            metrics.notStored("refused", request.channel());
+            throw e;
+        } catch (AnalysisUnavailableException e) {
+            metrics.notStored("unavailable", request.channel());
+            throw e;
+        } catch (RuntimeException | Error e) {
+            metrics.notStored("failed", request.channel());
+            throw e;
+        }
+    }
+
+    private AnalysisResult analyseAndStore(AnalysisRequest request) {
         long start = System.nanoTime();
         checkDetails(request);
         if (!engine.available()) {

@@ -26,12 +26,13 @@ import org.springframework.context.annotation.Import;
  *   <li>{@code benchmark [--images DIR] [--n N] [--warmup N] [--json FILE] [--no-torch] [--intra-op-threads N]
  *       [--graph-threads N]}</li>
  *   <li>{@code import-references --data DIR [--split S] [--limit N]}</li>
+ *   <li>{@code load --url URL [--clients N] [--n N] [--warmup N] [--images DIR] [--token T]} ({@link LoadCommand})</li>
  * </ul>
  * Every command takes {@code --models DIR} (default: {@code chestlens.models-dir}, i.e. {@code models}).
  */
 public final class Commands {
 
-    private static final List<String> NAMES = List.of("evaluate", "benchmark", "import-references");
+    private static final List<String> NAMES = List.of("evaluate", "benchmark", "import-references", "load");
 
     private Commands() {
     }
@@ -50,6 +51,14 @@ public final class Commands {
             System.err.println(e.getMessage());
             System.err.println(usage());
             return 2;
+        }
+        if (arguments.command().equals("load")) {
+            try {
+                return LoadCommand.run(arguments); // an HTTP client of a running server: no beans, no database
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
         }
         Map<String, Object> properties = new HashMap<>();
         properties.put("logging.level.root", "WARN");
@@ -109,6 +118,7 @@ public final class Commands {
                   benchmark [--images DIR] [--n 200] [--warmup 30] [--json benchmark.json] [--no-torch]
                             [--intra-op-threads 1] [--graph-threads 0]
                   import-references --data DIR [--split val] [--limit N]
+                  load --url http://127.0.0.1:8080 [--clients 8] [--n 200] [--warmup 16] [--images DIR] [--token T]
                 Common: --models DIR (default: models)""";
     }
 
@@ -167,7 +177,9 @@ public final class Commands {
             "com.vaadin.flow.spring.SpringSecurityAutoConfiguration",
             "com.vaadin.flow.spring.VaadinScopesConfig",
             "org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration",
-            "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration"})
+            "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration",
+            // A command runs no jobs: the web application's nodes do.
+            "com.github.kagkarlsson.scheduler.boot.autoconfigure.DbSchedulerAutoConfiguration"})
     @Import({ImageDecoder.class, InferenceEngine.class, AnalysisService.class, AnalysisWriter.class, Renderer.class,
             SimilarCases.class, ReferenceLibrary.class})
     @ComponentScan(basePackages = "org.chestlens.config", useDefaultFilters = false, includeFilters = @ComponentScan.Filter(

@@ -12,7 +12,6 @@ import org.springframework.security.authentication.LockedException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.core.session.SessionRegistry;
-import org.springframework.security.core.session.SessionRegistryImpl;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
@@ -21,8 +20,8 @@ import org.springframework.security.web.session.HttpSessionEventPublisher;
 
 /**
  * Browser security: Vaadin's navigation access control (every view carries an access annotation),
- * form login on the {@code login} view, and a session registry so that disabling an account ends
- * its sessions.
+ * form login on the {@code login} view, and a session registry ({@code accounts.AccountSessionRegistry}) so that
+ * disabling an account ends its sessions on every node.
  */
 @Configuration
 @EnableWebSecurity
@@ -32,7 +31,7 @@ class SecurityConfig {
     @Bean
     SecurityFilterChain vaadinSecurityFilterChain(HttpSecurity http, SessionRegistry sessionRegistry) throws Exception {
         http.authorizeHttpRequests(auth -> auth
-                .requestMatchers("/images/**", "/icons/**", "/actuator/health").permitAll());
+                .requestMatchers("/images/**", "/icons/**").permitAll());
         http.with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin.loginView(LoginView.class, "/"));
         http.formLogin(form -> form.failureHandler(loginFailureHandler()));
         http.sessionManagement(session -> session
@@ -60,11 +59,6 @@ class SecurityConfig {
     PasswordEncoder passwordEncoder() {
         // bcrypt by default, with the {id} prefix so the algorithm can be upgraded later.
         return PasswordEncoderFactories.createDelegatingPasswordEncoder();
-    }
-
-    @Bean
-    SessionRegistry sessionRegistry() {
-        return new SessionRegistryImpl();
     }
 
     @Bean

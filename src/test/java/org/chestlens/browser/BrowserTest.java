@@ -39,6 +39,13 @@ public abstract class BrowserTest {
 
     @BeforeEach
     void startBrowser() throws IOException {
+        driver = chromium();
+        wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    /** A headless Chromium for a journey (skips the test when Debian's chromium or chromedriver is missing). */
+    public static ChromeDriver chromium() throws IOException {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "Browser journeys need Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)");
         ChromeOptions options = new ChromeOptions();
@@ -48,10 +55,9 @@ public abstract class BrowserTest {
                 "--disable-quic", "--user-data-dir=" + Files.createTempDirectory("chestlens-chromium"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
-        driver.manage().window().setSize(new Dimension(1440, 900));
-        wait = new WebDriverWait(driver, Duration.ofSeconds(30));
-        Files.createDirectories(SCREENSHOTS);
+        ChromeDriver chromium = new ChromeDriver(service, options);
+        chromium.manage().window().setSize(new Dimension(1440, 900));
+        return chromium;
     }
 
     @AfterEach
