@@ -158,6 +158,19 @@ class AnalysisBrowserIT extends JourneyTest {
         wait.until(d -> baseImageLoaded() && overlayLoaded());
         fullScreenshot("analysis-04-result-390");
         assertThat(horizontalOverflow()).as("no sideways scrolling at 390 px").isFalse();
+        WebElement onPhone = byId("similar-case-0");
+        focus(onPhone);
+        onPhone.sendKeys(Keys.ENTER);
+        waitForVaadin();
+        wait.until(d -> "true".equals(d.findElement(By.id("similar-case-dialog")).getDomProperty("open")));
+        wait.until(d -> Boolean.TRUE.equals(js().executeScript(
+                "const i = document.querySelector('#similar-case-dialog img'); return !!(i && i.complete && i.naturalWidth > 0);")));
+        assertThat(((Number) js().executeScript(
+                "return document.getElementById('similar-case-dialog').getBoundingClientRect().right;")).doubleValue())
+                .as("the larger view fits the phone's width").isLessThanOrEqualTo(390);
+        screenshot("analysis-04b-similar-case-390");
+        byId("similar-case-close").click();
+        wait.until(d -> !"true".equals(d.findElement(By.id("similar-case-dialog")).getDomProperty("open")));
         open("upload");
         screenshot("analysis-05-upload-390");
         assertThat(horizontalOverflow()).isFalse();

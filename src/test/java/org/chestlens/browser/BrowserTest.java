@@ -99,8 +99,12 @@ public abstract class BrowserTest {
         waitForVaadin();
     }
 
+    /** The element's visible text once it has some: right after a navigation the page may still be filling in. */
     protected String text(String id) {
-        return byId(id).getText();
+        return wait.until(d -> {
+            String text = d.findElement(By.id(id)).getText();
+            return text.isBlank() ? null : text;
+        });
     }
 
     protected Path screenshot(String name) throws IOException {
