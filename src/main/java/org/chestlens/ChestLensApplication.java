@@ -17,8 +17,8 @@ public class ChestLensApplication implements AppShellConfigurator {
 
     public static void main(String[] args) {
         // `java -jar chestlens.jar evaluate|benchmark|import-references ...`: no web server, exit when done.
-        if (org.chestlens.analysis.Commands.handles(args)) {
-            System.exit(org.chestlens.analysis.Commands.run(args));
+        if (org.chestlens.tools.Commands.handles(args)) {
+            System.exit(org.chestlens.tools.Commands.run(args));
         }
         SpringApplication.run(ChestLensApplication.class, args);
     }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +35,7 @@ import org.chestlens.inference.Prediction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.stereotype.Service;
@@ -50,7 +51,7 @@ public class AnalysisService {
 
     private static final Logger log = LoggerFactory.getLogger(AnalysisService.class);
 
-    static final String UNAVAILABLE = "The analysis service is unavailable: no models are installed on this server.";
+    public static final String UNAVAILABLE = "The analysis service is unavailable: no models are installed on this server.";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -64,8 +65,7 @@ public class AnalysisService {
     private final AnalysisImageRepository images;
     private final AnalysisWriter writer;
     private final Renderer renderer;
-    private final ReferenceCaseRepository references;
-    private final SimilarCases similarCases;
+    private final ApplicationEventPublisher events;
     private final TransactionTemplate transaction;
     private final TransactionTemplate reading;
     private final Clock clock;
@@ -82,8 +82,7 @@ public class AnalysisService {
 
     AnalysisService(ImageDecoder decoder, InferenceEngine engine, AnalysisRepository analyses,
                     AnalysisImageRepository images, AnalysisWriter writer, Renderer renderer,
-                    ReferenceCaseRepository references,
-                    SimilarCases similarCases,
+                    ApplicationEventPublisher events,
                     PlatformTransactionManager transactions, Clock clock, MeterRegistry meters,
                     @Value("${chestlens.analysis.anonymous-retention:7d}") Duration anonymousRetention,
                     @Value("${chestlens.heatmap.max-side:512}") int heatmapSide,
@@ -94,8 +93,7 @@ public class AnalysisService {
         this.images = images;
         this.writer = writer;
         this.renderer = renderer;
-        this.references = references;
-        this.similarCases = similarCases;
+        this.events = events;
         this.transaction = new TransactionTemplate(transactions);
         this.reading = new TransactionTemplate(transactions);
         this.reading.setReadOnly(true);
@@ -341,46 +339,28 @@ public class AnalysisService {
     }
 
     /**
-     * The {@code k} most similar cases among the reference library and the requester's own analyses with
-     * confirmed findings (never the analysis itself), most similar first. Empty for rejected analyses.
+     * The image embedding of a completed analysis the requester may see (for similar-case search), with its
+     * owner and confirmed findings. Empty for rejected analyses and ones the requester may not open.
      */
-    public List<SimilarCase> similarCases(String publicId, Optional<Long> requesterId, int k) {
+    public Optional<AnalysisEmbedding> embedding(String publicId, Optional<Long> requesterId) {
         Optional<Analysis> found = reading.execute(s -> visible(publicId, requesterId));
-        if (found == null || found.isEmpty() || found.get().getStatus() != AnalysisStatus.COMPLETED || !engine.available()
-                || !found.get().getEmbeddingSpace().equals(engine.embeddingSpace())) {
-            return List.of();
-        }
-        float[] embedding = Converters.floats(found.get().getEmbedding());
-        // Ask for a few more: own analyses deleted behind our back (e.g. with their patient) are dropped below.
-        List<SimilarityIndex.Hit> hits = similarCases.search(embedding, requesterId, k + 5,
-                SimilarCases.analysisKey(publicId));
-        Set<String> ownKeys = hits.stream().map(h -> h.entry().key()).filter(key -> key.startsWith("analysis:"))
-                .map(key -> key.substring("analysis:".length())).collect(Collectors.toSet());
-        Set<String> stillConfirmed = ownKeys.isEmpty() ? Set.of() : new HashSet<>(analyses.findConfirmedPublicIds(ownKeys));
-        Map<String, String> labels = labels();
-        List<SimilarCase> out = new ArrayList<>();
-        for (SimilarityIndex.Hit hit : hits) {
-            String key = hit.entry().key();
-            boolean reference = key.startsWith("ref:");
-            String id = key.substring(key.indexOf(':') + 1);
-            if (!reference && !stillConfirmed.contains(id)) {
-                similarCases.remove(key);
-                continue;
-            }
-            List<String> codes = orderedCodes(hit.entry().findings());
-            String diagnosis = codes.stream().map(c -> labels.getOrDefault(c, c)).collect(Collectors.joining(", "));
-            out.add(new SimilarCase(reference ? SimilarCase.Source.REFERENCE : SimilarCase.Source.OWN_ANALYSIS, id,
-                    hit.similarity(), codes, diagnosis.isEmpty() ? "No label" : diagnosis));
-            if (out.size() == k) {
-                break;
-            }
-        }
-        return out;
+        return found == null ? Optional.empty() : found.filter(a -> a.getStatus() == AnalysisStatus.COMPLETED)
+                .map(a -> new AnalysisEmbedding(a.getPublicId(), Optional.ofNullable(a.getOwnerId()), a.getEmbeddingSpace(),
+                        Converters.floats(a.getEmbedding()), Set.copyOf(a.getConfirmedFindings())));
     }
 
-    /** Thumbnail of a reference-library case (public: the library holds no patient data). */
-    public Optional<ImageBytes> referenceThumbnail(long referenceCaseId) {
-        return references.findThumbnail(referenceCaseId).map(bytes -> new ImageBytes(bytes, "image/png"));
+    /** Every completed analysis with confirmed findings in this embedding space (similar-case search loads them). */
+    public List<AnalysisEmbedding> confirmedEmbeddings(String embeddingSpace) {
+        Converters.CodeSet codes = new Converters.CodeSet();
+        return analyses.findConfirmed(embeddingSpace).stream()
+                .map(a -> new AnalysisEmbedding(a.getPublicId(), Optional.ofNullable(a.getOwnerId()), embeddingSpace,
+                        Converters.floats(a.getEmbedding()), codes.convertToEntityAttribute(a.getConfirmedFindings())))
+                .toList();
+    }
+
+    /** Which of these analyses still exist with confirmed findings. */
+    public Set<String> stillConfirmed(Collection<String> publicIds) {
+        return publicIds.isEmpty() ? Set.of() : new HashSet<>(analyses.findConfirmedPublicIds(publicIds));
     }
 
     /** The owner's analyses, newest first. */
@@ -409,7 +389,7 @@ public class AnalysisService {
             return false;
         }
         transaction.executeWithoutResult(s -> analyses.deleteNow(access.get().getId()));
-        similarCases.remove(SimilarCases.analysisKey(publicId));
+        events.publishEvent(new AnalysesDeleted(List.of(publicId)));
         return true;
     }
 
@@ -418,7 +398,7 @@ public class AnalysisService {
         List<String> ids = analyses.findByOwnerIdAndPatientId(ownerId, patientId).stream()
                 .map(Analysis::getPublicId).toList();
         Integer deleted = transaction.execute(s -> analyses.deleteByOwnerAndPatient(ownerId, patientId));
-        ids.forEach(id -> similarCases.remove(SimilarCases.analysisKey(id)));
+        events.publishEvent(new AnalysesDeleted(ids));
         return deleted == null ? 0 : deleted;
     }
 
@@ -488,15 +468,7 @@ public class AnalysisService {
         if (changed == null || changed.isEmpty()) {
             return false;
         }
-        Analysis a = changed.get();
-        String key = SimilarCases.analysisKey(publicId);
-        if (findingCodes.isEmpty() || a.getStatus() != AnalysisStatus.COMPLETED || !engine.available()
-                || !a.getEmbeddingSpace().equals(engine.embeddingSpace())) {
-            similarCases.remove(key);
-        } else {
-            similarCases.put(new SimilarityIndex.Entry(key, ownerId, new TreeSet<>(findingCodes)),
-                    Converters.floats(a.getEmbedding()));
-        }
+        events.publishEvent(new FindingsConfirmed(publicId, ownerId));
         return true;
     }
 
@@ -691,13 +663,6 @@ public class AnalysisService {
         return engine.manifest().map(m -> m.findings().stream()
                 .collect(Collectors.toMap(ModelManifest.FindingSpec::code, ModelManifest.FindingSpec::label)))
                 .orElse(Map.of());
-    }
-
-    private List<String> orderedCodes(Set<String> codes) {
-        List<String> order = engine.manifest().map(m -> m.findings().stream().map(ModelManifest.FindingSpec::code).toList())
-                .orElse(List.of());
-        return codes.stream().sorted(Comparator.comparingInt(c -> order.indexOf(c) < 0 ? Integer.MAX_VALUE : order.indexOf(c)))
-                .toList();
     }
 
     static final String DEFAULT_DISCLAIMER = "Decision support for education and research, not a medical diagnosis.";

@@ -5,17 +5,16 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.chestlens.inference.Embeddings;
 
-/** Column formats of the analysis tables. */
-final class Converters {
+/** Column formats of the analysis tables (the finding-code sets also of the reference library's). */
+public final class Converters {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,7 +46,7 @@ final class Converters {
 
     /** Sets of finding codes, space-separated; an empty set is stored as null. */
     @Converter
-    static class CodeSet implements AttributeConverter<Set<String>, String> {
+    public static class CodeSet implements AttributeConverter<Set<String>, String> {
 
         @Override
         public String convertToDatabaseColumn(Set<String> codes) {
@@ -62,30 +61,10 @@ final class Converters {
     }
 
     static byte[] floats(float[] values) {
-        ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.asFloatBuffer().put(values);
-        return buffer.array();
+        return Embeddings.toBytes(values);
     }
 
     static float[] floats(byte[] bytes) {
-        float[] out = new float[bytes.length / 4];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
-        return out;
-    }
-
-    /** The vector scaled to unit length (cosine similarity becomes a dot product); zero stays zero. */
-    static float[] normalised(float[] v) {
-        double sum = 0;
-        for (float x : v) {
-            sum += (double) x * x;
-        }
-        float[] out = v.clone();
-        if (sum > 0) {
-            float inv = (float) (1 / Math.sqrt(sum));
-            for (int i = 0; i < out.length; i++) {
-                out[i] *= inv;
-            }
-        }
-        return out;
+        return Embeddings.fromBytes(bytes);
     }
 }

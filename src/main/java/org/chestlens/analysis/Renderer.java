@@ -28,7 +28,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * that drawing instead of starting another.
  */
 @Component
-class Renderer implements DisposableBean {
+public class Renderer implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(Renderer.class);
 
@@ -100,7 +100,7 @@ class Renderer implements DisposableBean {
     }
 
     /** Waits until no background drawing is queued or running (the benchmark separates its phases with this). */
-    void awaitIdle() {
+    public void awaitIdle() {
         while (background.getQueue().size() > 0 || background.getActiveCount() > 0) {
             try {
                 Thread.sleep(1);
@@ -112,7 +112,7 @@ class Renderer implements DisposableBean {
     }
 
     /** Milliseconds of recent background drawings (for the benchmark). */
-    synchronized List<Double> recentMillis() {
+    public synchronized List<Double> recentMillis() {
         return List.copyOf(recentMillis);
     }
 

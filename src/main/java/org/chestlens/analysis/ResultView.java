@@ -146,7 +146,9 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
         add(columns);
 
         if (result.completed()) {
-            add(SimilarCasesPanel.of(analysisService, analysisService.similarCases(result.publicId(), requester, 6), requester));
+            for (ResultContribution contribution : contributions) {
+                contribution.resultSections(result, requester).forEach(this::add);
+            }
         }
         if (owner) {
             for (ResultContribution contribution : contributions) {

@@ -52,11 +52,10 @@
  * top of it.
  *
  * <h2>Similar cases</h2>
- * {@link org.chestlens.analysis.AnalysisService#similarCases} searches the reference library (imported by an admin
- * with {@link org.chestlens.analysis.ReferenceLibrary}: the page {@code admin/references} or
- * {@code java -jar chestlens.jar import-references})
- * and the requesting clinician's own analyses whose findings were confirmed
- * ({@link org.chestlens.analysis.AnalysisService#confirmFindings}).
+ * Similar-case search is its own feature ({@code org.chestlens.references}); this package only tells it what it
+ * needs: {@link org.chestlens.analysis.AnalysisService#embedding}, {@code confirmedEmbeddings}, {@code stillConfirmed},
+ * and the events {@link org.chestlens.analysis.FindingsConfirmed} and {@link org.chestlens.analysis.AnalysesDeleted}.
+ * Other features add sections to the result page through {@link org.chestlens.analysis.ResultContribution}.
  */
 @org.springframework.lang.NonNullApi
 package org.chestlens.analysis;

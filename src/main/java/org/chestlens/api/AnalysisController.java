@@ -24,12 +24,13 @@ import org.chestlens.analysis.ImageBytes;
 import org.chestlens.analysis.ImageInfo;
 import org.chestlens.analysis.ModelInfo;
 import org.chestlens.analysis.Rejection;
-import org.chestlens.analysis.SimilarCase;
 import org.chestlens.patients.Feedback;
 import org.chestlens.patients.FeedbackService;
 import org.chestlens.patients.Patient;
 import org.chestlens.patients.PatientService;
 import org.chestlens.patients.Verdict;
+import org.chestlens.references.SimilarCase;
+import org.chestlens.references.SimilarCases;
 import org.chestlens.security.CurrentUser;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
@@ -67,10 +68,12 @@ class AnalysisController {
     private final PatientService patients;
     private final FeedbackService feedback;
     private final CurrentUser currentUser;
+    private final SimilarCases similarCases;
 
     AnalysisController(AnalysisService analyses, AnalysisReport reports, PatientService patients, FeedbackService feedback,
-                       CurrentUser currentUser) {
+                       CurrentUser currentUser, SimilarCases similarCases) {
         this.analyses = analyses;
+        this.similarCases = similarCases;
         this.reports = reports;
         this.patients = patients;
         this.feedback = feedback;
@@ -134,12 +137,14 @@ class AnalysisController {
         }
     }
 
-    record SimilarJson(String source, String id, double similarity, List<String> findings, String diagnosis, String thumbnail) {
+    record SimilarJson(String source, String id, double similarity, List<String> findings, String diagnosis, String thumbnail,
+                       String dataset, String license, String attribution) {
         static SimilarJson of(SimilarCase c) {
             String thumbnail = c.source() == SimilarCase.Source.REFERENCE
                     ? "/api/v1/references/" + c.id() + "/thumbnail"
                     : "/api/v1/analyses/" + c.id() + "/thumbnail";
-            return new SimilarJson(c.source().name(), c.id(), c.similarity(), c.findings(), c.diagnosis(), thumbnail);
+            return new SimilarJson(c.source().name(), c.id(), c.similarity(), c.findings(), c.diagnosis(), thumbnail,
+                    c.dataset().orElse(null), c.license().orElse(null), c.attribution().orElse(null));
         }
     }
 
@@ -226,7 +231,7 @@ class AnalysisController {
     @Operation(summary = "The most similar reference cases (and, for clinicians, their own confirmed cases)")
     List<SimilarJson> similar(@PathVariable String id, @RequestParam(defaultValue = "5") int k) {
         find(id);
-        return analyses.similarCases(id, currentUser.accountId(), Math.min(Math.max(k, 1), 20)).stream()
+        return similarCases.find(id, currentUser.accountId(), Math.min(Math.max(k, 1), 20)).stream()
                 .map(SimilarJson::of).toList();
     }
 

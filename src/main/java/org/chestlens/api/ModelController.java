@@ -6,6 +6,7 @@ import java.util.List;
 import org.chestlens.analysis.AnalysisService;
 import org.chestlens.analysis.FindingDescription;
 import org.chestlens.analysis.ModelInfo;
+import org.chestlens.references.ReferenceLibrary;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -19,9 +20,11 @@ import org.springframework.web.bind.annotation.RestController;
 class ModelController {
 
     private final AnalysisService analyses;
+    private final ReferenceLibrary references;
 
-    ModelController(AnalysisService analyses) {
+    ModelController(AnalysisService analyses, ReferenceLibrary references) {
         this.analyses = analyses;
+        this.references = references;
     }
 
     record ModelJson(boolean available, String unavailableReason, ModelInfo model, List<FindingDescription> findings) {
@@ -40,6 +43,6 @@ class ModelController {
     @PreAuthorize("permitAll()")
     @Operation(summary = "Thumbnail of a reference-library case (the library holds no patient data)")
     ResponseEntity<byte[]> referenceThumbnail(@PathVariable long id) {
-        return AnalysisController.send(analyses.referenceThumbnail(id));
+        return AnalysisController.send(references.thumbnail(id));
     }
 }

@@ -82,6 +82,7 @@ public class InferenceEngine implements DisposableBean {
         this.unavailableReason = null;
         // Enough predictors for every pool thread and a caller running the same graph at once.
         int predictors = threads + 2;
+        OnnxGraph anomaly = null;
         try {
             for (ModelManifest.MemberSpec m : manifest.members()) {
                 OnnxGraph graph = new OnnxGraph(this.modelsDir.resolve(m.file()), m.input().name(), intraOpThreads, predictors);
@@ -89,14 +90,18 @@ public class InferenceEngine implements DisposableBean {
                 embeddingSizes.put(m.name(), ModelChecks.member(m, graph));
             }
             ModelManifest.AnomalySpec a = manifest.anomaly();
-            this.vae = new OnnxGraph(this.modelsDir.resolve(a.file()), a.input().name(), intraOpThreads, predictors);
-            ModelChecks.anomaly(a, vae);
+            anomaly = new OnnxGraph(this.modelsDir.resolve(a.file()), a.input().name(), intraOpThreads, predictors);
+            ModelChecks.anomaly(a, anomaly);
             ModelChecks.gateFeatures(manifest, manifestFile);
             ModelChecks.findingRelations(manifest, manifestFile);
         } catch (RuntimeException e) {
             members.values().forEach(OnnxGraph::close);
+            if (anomaly != null) {
+                anomaly.close(); // also when a later check fails (the finalizer warned "vae was not closed")
+            }
             throw e;
         }
+        this.vae = anomaly;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "inference-" + n.incrementAndGet());

@@ -47,10 +47,10 @@ public class XrayViewer extends Component implements HasSize, HasStyle {
     public XrayViewer() {
         setOpacity(0.7);
         setOverlayVisible(true);
-        addSettingsChangeListener(e -> {
-            getElement().setProperty("opacity", e.opacity());
-            getElement().setProperty("overlayVisible", e.overlayVisible());
-        });
+        // Taken from the browser with each settings change, never sent back: an echo of an older value could arrive
+        // after newer key presses on the slider and set it back (seen on a busy machine: the slider stopped short).
+        getElement().addPropertyChangeListener("opacity", "settings-changed", e -> { });
+        getElement().addPropertyChangeListener("overlayVisible", "settings-changed", e -> { });
     }
 
     public void setImage(DownloadHandler image, String alternativeText) {

@@ -35,9 +35,7 @@ class AnalysisServiceTest {
     @Autowired
     AnalysisService service;
     @Autowired
-    ReferenceLibrary library;
-    @Autowired
-    SimilarCases similarCases;
+    TestModels.Events events;
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
@@ -119,7 +117,7 @@ class AnalysisServiceTest {
         assertThat(result.findings()).isEmpty();
         assertThat(result.heatmapFindings()).isEmpty();
         assertThat(service.heatmap(result.publicId(), Optional.empty(), "pneumonia")).isEmpty();
-        assertThat(service.similarCases(result.publicId(), Optional.empty(), 5)).isEmpty();
+        assertThat(service.embedding(result.publicId(), Optional.empty())).as("nothing to compare").isEmpty();
         assertThat(service.find(result.publicId(), Optional.empty()).orElseThrow().status()).isEqualTo(AnalysisStatus.REJECTED);
     }
 
@@ -319,62 +317,25 @@ class AnalysisServiceTest {
     }
 
     @Test
-    void similarCasesComeFromTheReferenceLibraryAndOnlyTheRequestersConfirmedAnalyses(@TempDir Path folder) throws IOException {
-        Files.createDirectories(folder.resolve("images"));
-        StringBuilder csv = new StringBuilder("path,source,split,No Finding,Pneumonia,COVID-19,Effusion,Cardiomegaly\n");
-        for (int i = 0; i < 6; i++) {
-            Files.write(folder.resolve("images/case" + i + ".png"), TestImages.png(TestImages.phantomChest(200 + 20 * i, 180 + 10 * i, 50 + i)));
-            csv.append("images/case").append(i).append(".png,test,").append(i < 5 ? "val" : "train").append(',')
-                    .append(i % 2 == 0 ? "1,0,0,0,0" : "0,1,0,1,").append('\n');
-        }
-        Files.write(folder.resolve("images/same.png"), PHANTOM);
-        csv.append("images/same.png,test,val,0,0,1,0,0\n");
-        csv.append("images/missing.png,test,val,1,0,0,0,0\n");
-        Files.writeString(folder.resolve("index.csv"), csv);
-
-        ReferenceLibrary.ImportReport report = library.importFolder(folder, Optional.of("val"), 0);
-        assertThat(report.imported()).isEqualTo(6);
-        assertThat(report.skipped()).isEqualTo(1);
-        assertThat(library.importFolder(folder, Optional.of("val"), 0).imported()).as("re-import replaces").isEqualTo(6);
-        assertThat(library.size()).isEqualTo(6);
-
+    void similarCaseSearchGetsEmbeddingsOfCompletedVisibleAnalysesAndEventsOfChanges() {
         long dave = account("dave");
-        long erin = account("erin");
-        AnalysisResult query = service.analyse(AnalysisRequest.of(PHANTOM, "q.png").withOwner(dave));
-        List<SimilarCase> similar = service.similarCases(query.publicId(), Optional.of(dave), 3);
-        assertThat(similar).hasSize(3);
-        assertThat(similar.get(0).source()).isEqualTo(SimilarCase.Source.REFERENCE);
-        assertThat(similar.get(0).similarity()).isGreaterThan(0.9999);
-        assertThat(similar.get(0).findings()).containsExactly("covid_19");
-        assertThat(similar.get(0).diagnosis()).isEqualTo("COVID-19");
-        assertThat(service.referenceThumbnail(Long.parseLong(similar.get(0).id()))).isPresent();
-        assertThat(similar).isSortedAccordingTo((a, b) -> Double.compare(b.similarity(), a.similarity()));
+        AnalysisResult mine = service.analyse(AnalysisRequest.of(PHANTOM, "q.png").withOwner(dave));
+        AnalysisEmbedding embedding = service.embedding(mine.publicId(), Optional.of(dave)).orElseThrow();
+        assertThat(embedding.ownerId()).contains(dave);
+        assertThat(embedding.embedding()).isNotEmpty();
+        assertThat(embedding.confirmedFindings()).isEmpty();
+        assertThat(service.embedding(mine.publicId(), Optional.empty())).as("someone else's").isEmpty();
 
-        // Dave confirms another analysis of the same image: it becomes his similar case, never Erin's.
-        AnalysisResult confirmed = service.analyse(AnalysisRequest.of(PHANTOM, "c.png").withOwner(dave));
-        assertThat(service.confirmFindings(confirmed.publicId(), dave, Set.of("pneumonia", "effusion"))).isTrue();
-        assertThat(service.similarCases(query.publicId(), Optional.of(dave), 10))
-                .anySatisfy(c -> {
-                    assertThat(c.source()).isEqualTo(SimilarCase.Source.OWN_ANALYSIS);
-                    assertThat(c.id()).isEqualTo(confirmed.publicId());
-                    assertThat(c.findings()).containsExactly("pneumonia", "effusion");
-                    assertThat(c.diagnosis()).isEqualTo("Pneumonia, Effusion");
-                })
-                .noneSatisfy(c -> assertThat(c.id()).isEqualTo(query.publicId()));
-        AnalysisResult erins = service.analyse(AnalysisRequest.of(PHANTOM, "e.png").withOwner(erin));
-        assertThat(service.similarCases(erins.publicId(), Optional.of(erin), 10))
-                .noneSatisfy(c -> assertThat(c.source()).isEqualTo(SimilarCase.Source.OWN_ANALYSIS));
-
-        // The index reloads from PostgreSQL to the same answer.
-        similarCases.reset();
-        assertThat(service.similarCases(query.publicId(), Optional.of(dave), 10))
-                .anySatisfy(c -> assertThat(c.id()).isEqualTo(confirmed.publicId()));
-        // Withdrawn confirmation, or a deleted analysis, leaves the search.
-        assertThat(service.confirmFindings(confirmed.publicId(), dave, Set.of())).isTrue();
-        assertThat(service.similarCases(query.publicId(), Optional.of(dave), 10))
-                .noneSatisfy(c -> assertThat(c.id()).isEqualTo(confirmed.publicId()));
-        assertThatThrownBy(() -> service.confirmFindings(confirmed.publicId(), dave, Set.of("flu")))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(service.confirmFindings(mine.publicId(), dave, Set.of("pneumonia"))).isTrue();
+        assertThat(events.confirmed).contains(new FindingsConfirmed(mine.publicId(), dave));
+        assertThat(service.confirmedEmbeddings(embedding.embeddingSpace())).anySatisfy(e -> {
+            assertThat(e.publicId()).isEqualTo(mine.publicId());
+            assertThat(e.confirmedFindings()).containsExactly("pneumonia");
+        });
+        assertThat(service.stillConfirmed(List.of(mine.publicId(), "unknown"))).containsExactly(mine.publicId());
+        assertThat(service.delete(mine.publicId(), Optional.of(dave))).isTrue();
+        assertThat(events.deleted).contains(new AnalysesDeleted(List.of(mine.publicId())));
+        assertThat(service.stillConfirmed(List.of(mine.publicId()))).isEmpty();
     }
 
     private long account(String name) {

@@ -1,7 +1,6 @@
 package org.chestlens.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,24 +8,33 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.chestlens.SharedData;
 import org.chestlens.accounts.Account;
 import org.chestlens.accounts.AccountService;
+import org.chestlens.imaging.NotChestXrays;
 import org.chestlens.imaging.TestImages;
+import org.chestlens.references.ReferenceLibrary;
+import org.chestlens.references.SimilarCase;
+import org.chestlens.references.SimilarCases;
+import org.chestlens.references.TestReferences;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The release models of models/ end to end into PostgreSQL: the application
- * loads them at start-up and analyses a real radiograph (the SIIM DICOM sample, when on this machine) and a
- * photograph-like colour image.
+ * The release models of models/ end to end into PostgreSQL: the application loads them at start-up and analyses a
+ * real radiograph (a DICOM fixture of the repository), a photograph-like colour image and generated images that are
+ * not chest X-rays; the default reference library is embedded by them whole.
  */
 @SpringBootTest(properties = "chestlens.models-dir=models")
 class ReleaseModelsTest {
 
-    private static final Path SIIM = Path.of("../shared/data/dicom/siim-sample-monochrome2.dcm");
+    /** A normal paediatric radiograph as JPEG baseline DICOM (src/test/resources/dicom/make_fixture.py). */
+    private static final Path DICOM = Path.of("src/test/resources/dicom/chest-jpeg-baseline.dcm");
 
     @Autowired
     AnalysisService service;
@@ -34,6 +42,12 @@ class ReleaseModelsTest {
     JdbcTemplate jdbc;
     @Autowired
     AccountService accountService;
+    @Autowired
+    ReferenceLibrary library;
+    @Autowired
+    SimilarCases similarCases;
+    @Autowired
+    ApplicationContext context;
 
     @Test
     void loadsTheReleaseAndAnalysesARealRadiographEndToEnd() throws Exception {
@@ -44,8 +58,8 @@ class ReleaseModelsTest {
         assertThat(viral.valPopulation()).as("the AUC of a sub-type given pneumonia says where it was measured")
                 .startsWith("val images with pneumonia");
         assertThat(viral.condition()).isEqualTo("Type of Pneumonia; probability if Pneumonia is present.");
-        byte[] upload = Files.isRegularFile(SIIM) ? Files.readAllBytes(SIIM) : TestImages.png(TestImages.phantomChest(1024, 1024, 3));
-        AnalysisResult result = service.analyse(AnalysisRequest.of(upload, "chest.dcm"));
+        AnalysisResult result = service.analyse(AnalysisRequest.of(Files.readAllBytes(DICOM), "chest.dcm"));
+        assertThat(result.completed()).as("a real radiograph passes the gate").isTrue();
         long id = jdbc.queryForObject("select id from analysis where public_id = ?", Long.class, result.publicId());
         assertThat(jdbc.queryForObject("select count(*) from analysis_finding where analysis_id = ?", Integer.class, id))
                 .as("every finding of the manifest is stored").isEqualTo(service.findingCatalogue().size());
@@ -78,8 +92,8 @@ class ReleaseModelsTest {
         Account owner = accountService.register("release-" + UUID.randomUUID() + "@example.org", "Dr Release",
                 "a long enough passphrase 42");
         // The release's generated phantom passes the gate with Pneumonia positive (models/fixtures/fixtures.json);
-        // the SIIM adult radiograph, where present, has Pneumonia negative.
-        List<Path> images = Stream.of(Path.of("models/fixtures/phantom_chest.png"), SIIM).filter(Files::isRegularFile).toList();
+        // the normal radiograph of the DICOM fixture has Pneumonia negative.
+        List<Path> images = List.of(Path.of("models/fixtures/phantom_chest.png"), DICOM);
         for (Path image : images) {
             AnalysisResult result = service.analyse(AnalysisRequest.of(Files.readAllBytes(image), image.getFileName().toString())
                     .withOwner(owner.getId()));
@@ -98,9 +112,23 @@ class ReleaseModelsTest {
     }
 
     @Test
+    void generatedImagesThatAreNotChestXraysAreRefused() {
+        for (NotChestXrays.Sample sample : NotChestXrays.generated(11)) {
+            for (boolean asJpeg : new boolean[] {false, true}) {
+                byte[] bytes = asJpeg ? TestImages.jpeg(sample.image()) : TestImages.png(sample.image());
+                AnalysisResult result = service.analyse(AnalysisRequest.of(bytes, sample.name() + (asJpeg ? ".jpg" : ".png")));
+                assertThat(result.status()).as(sample.name() + (asJpeg ? " (JPEG)" : " (PNG)") + " must not be analysed")
+                        .isEqualTo(AnalysisStatus.REJECTED);
+                assertThat(result.findings()).isEmpty();
+            }
+        }
+    }
+
+    /** The data set's 31 photographs, paintings, documents, microscopy... (profile {@code dataset}). */
+    @Test
+    @Tag(SharedData.TAG)
     void everyImageOfTheOutOfDistributionFolderIsRefused() throws Exception {
-        Path folder = Path.of("../shared/data/ood/images");
-        assumeTrue(Files.isDirectory(folder), "../shared/data/ood is absent on this machine");
+        Path folder = SharedData.require("ood/images");
         List<Path> files;
         try (Stream<Path> walk = Files.walk(folder)) {
             files = walk.filter(Files::isRegularFile).sorted().toList();
@@ -115,6 +143,28 @@ class ReleaseModelsTest {
             }
             assertThat(result.status()).as(file + " must not be analysed").isEqualTo(AnalysisStatus.REJECTED);
             assertThat(result.findings()).isEmpty();
+        }
+    }
+
+    /** The library shipped in the application, embedded by the release: every row has a finding these models know. */
+    @Test
+    void theDefaultReferenceLibraryIsEmbeddedWholeAndFoundForARadiograph() throws Exception {
+        try {
+            int rows = TestReferences.shippedIndex().rows().size();
+            ReferenceLibrary.ImportReport report = library.importDefault();
+            assertThat(report.imported()).isEqualTo(rows);
+            assertThat(report.skipped()).isZero();
+            AnalysisResult result = service.analyse(AnalysisRequest.of(Files.readAllBytes(DICOM), "chest.dcm"));
+            List<SimilarCase> similar = similarCases.find(result.publicId(), Optional.empty(), 6);
+            assertThat(similar).hasSize(6).allSatisfy(c -> {
+                assertThat(c.source()).isEqualTo(SimilarCase.Source.REFERENCE);
+                assertThat(c.license()).isPresent();
+            });
+            // The fixture is itself one of the shipped images: it finds itself first.
+            assertThat(similar.get(0).similarity()).isGreaterThan(0.999);
+            assertThat(similar.get(0).diagnosis()).isEqualTo("No Finding");
+        } finally {
+            TestReferences.remove(context, "");
         }
     }
 

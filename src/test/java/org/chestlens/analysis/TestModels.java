@@ -5,9 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
+import org.springframework.context.event.EventListener;
 
 /**
  * Test context with the tiny ONNX models of src/test/resources/onnx (real ONNX Runtime sessions, real
@@ -22,6 +25,27 @@ class TestModels {
     @Primary
     MovableClock movableClock() {
         return new MovableClock();
+    }
+
+    @Bean
+    Events events() {
+        return new Events();
+    }
+
+    /** The analysis feature's events, as other features receive them. */
+    static class Events {
+        final List<FindingsConfirmed> confirmed = new CopyOnWriteArrayList<>();
+        final List<AnalysesDeleted> deleted = new CopyOnWriteArrayList<>();
+
+        @EventListener
+        void on(FindingsConfirmed event) {
+            confirmed.add(event);
+        }
+
+        @EventListener
+        void on(AnalysesDeleted event) {
+            deleted.add(event);
+        }
     }
 
     static class MovableClock extends Clock {

@@ -44,8 +44,12 @@ abstract class JourneyTest extends BrowserTest {
         Dimension size = driver.manage().window().getSize();
         Number height = (Number) js().executeScript(
                 "const c = document.querySelector('.cl-content'); return c ? c.scrollHeight + 80 : document.body.scrollHeight;");
-        driver.manage().window().setSize(new Dimension(size.getWidth(), Math.min(6000, Math.max(size.getHeight(), height.intValue()))));
-        Thread.sleep(300);
+        int tall = Math.min(6000, Math.max(size.getHeight(), height.intValue()));
+        driver.manage().window().setSize(new Dimension(size.getWidth(), tall));
+        // The page has laid itself out at the new size once two animation frames have been drawn after it.
+        wait.until(d -> ((Number) js().executeScript("return window.innerHeight;")).intValue() >= tall - 200);
+        js().executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "requestAnimationFrame(() => requestAnimationFrame(() => done()));");
         screenshot(name);
         driver.manage().window().setSize(size);
     }

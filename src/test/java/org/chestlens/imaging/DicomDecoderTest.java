@@ -2,17 +2,21 @@ package org.chestlens.imaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.chestlens.SharedData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** DICOM files the tests write themselves, and the real SIIM sample when it is on this machine. */
+/** DICOM files the tests write themselves, one written by pydicom (a fixture), and the real SIIM sample (profile dataset). */
 class DicomDecoderTest {
+
+    /** A real chest X-ray as JPEG baseline DICOM, made by src/test/resources/dicom/make_fixture.py. */
+    public static final Path DICOM_FIXTURE = Path.of("src/test/resources/dicom/chest-jpeg-baseline.dcm");
 
     private static final ImageDecoder DECODER = new ImageDecoder(new ImageLimits(30L << 20, 50_000_000L, 8));
     private static final int W = 16;
@@ -225,16 +229,35 @@ class DicomDecoderTest {
         assertThat(DECODER.decode(d.clean().bytes()).grey().pixels()).containsExactly(d.grey().pixels());
     }
 
+    /**
+     * A real radiograph in a DICOM file written by another program (pydicom; src/test/resources/dicom/make_fixture.py):
+     * JPEG baseline, MONOCHROME2, patient tags that must not reach the stored image.
+     */
     @Test
+    void radiographInAJpegBaselineDicomFromAnotherWriter() throws Exception {
+        byte[] bytes = Files.readAllBytes(DICOM_FIXTURE);
+        DecodedImage d = new ImageDecoder(ImageLimits.DEFAULT).decode(bytes);
+        assertThat(d.format()).isEqualTo(ImageFormat.DICOM);
+        assertThat(d.width()).isEqualTo(224);
+        assertThat(d.height()).isEqualTo(224);
+        assertRadiographWithoutPatientData(bytes, d);
+        assertThat(patientValues(bytes)).contains("Doe^Jane^SECRETNAME", "SECRET-PID-4711");
+    }
+
+    /** The SIIM sample of the data set (1024 x 1024, JPEG baseline, MONOCHROME2): profile {@code dataset}. */
+    @Test
+    @Tag(SharedData.TAG)
     void realSiimSampleMonochrome2JpegBaseline() throws Exception {
-        Path sample = Path.of("../shared/data/dicom/siim-sample-monochrome2.dcm");
-        assumeTrue(Files.isRegularFile(sample), "../shared/data/dicom/siim-sample-monochrome2.dcm is absent on this machine");
-        byte[] bytes = Files.readAllBytes(sample);
+        byte[] bytes = Files.readAllBytes(SharedData.require("dicom/siim-sample-monochrome2.dcm"));
         DecodedImage d = new ImageDecoder(ImageLimits.DEFAULT).decode(bytes);
         assertThat(d.format()).isEqualTo(ImageFormat.DICOM);
         assertThat(d.width()).isEqualTo(1024);
         assertThat(d.height()).isEqualTo(1024);
-        double mean = d.grey().sum() / (1024.0 * 1024.0);
+        assertRadiographWithoutPatientData(bytes, d);
+    }
+
+    private static void assertRadiographWithoutPatientData(byte[] bytes, DecodedImage d) {
+        double mean = d.grey().sum() / ((double) d.width() * d.height());
         assertThat(mean).as("a radiograph, neither blank nor saturated").isBetween(40.0, 215.0);
         assertThat(d.clean().mediaType()).isEqualTo("image/png");
         String stored = new String(d.clean().bytes(), StandardCharsets.ISO_8859_1);

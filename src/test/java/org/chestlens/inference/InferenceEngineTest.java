@@ -3,11 +3,13 @@ package org.chestlens.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.chestlens.LogCapture;
 import org.chestlens.imaging.GreyImage;
 import org.chestlens.imaging.TestImages;
 import org.junit.jupiter.api.Test;
@@ -52,7 +54,11 @@ class InferenceEngineTest {
 
     @Test
     void withoutAManifestTheEngineIsUnavailableAndSaysWhy(@TempDir Path empty) throws IOException {
-        InferenceEngine engine = new InferenceEngine(empty.resolve("nothing-here"), 1, 1);
+        InferenceEngine engine;
+        try (LogCapture log = LogCapture.of(InferenceEngine.class)) {
+            engine = new InferenceEngine(empty.resolve("nothing-here"), 1, 1);
+            assertThat(log.lines(Level.WARN)).singleElement().asString().contains("No models are installed");
+        }
         assertThat(engine.available()).isFalse();
         assertThat(engine.unavailableReason()).hasValueSatisfying(r -> assertThat(r).contains("manifest.json"));
         assertThat(engine.manifest()).isEmpty();

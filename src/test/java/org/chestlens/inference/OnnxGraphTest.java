@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.chestlens.LogCapture;
 import org.junit.jupiter.api.Test;
 
 class OnnxGraphTest {
@@ -49,19 +50,23 @@ class OnnxGraphTest {
                 }
             });
         }
-        assertThat(someRunsDone.await(30, TimeUnit.SECONDS)).isTrue();
+        // Time limits for a failure only (a hang), generous for a busy 2-core machine: the waits end when the work is done.
+        assertThat(someRunsDone.await(3, TimeUnit.MINUTES)).isTrue();
 
         graph.close(); // three callers on two predictors: runs in progress and callers waiting for one
 
         callers.shutdown();
-        assertThat(callers.awaitTermination(30, TimeUnit.SECONDS)).as("every caller stopped").isTrue();
+        assertThat(callers.awaitTermination(3, TimeUnit.MINUTES)).as("every caller stopped").isTrue();
         assertThat(unexpected).isEmpty();
         assertThat(completed.get()).isGreaterThanOrEqualTo(4);
         assertThatThrownBy(() -> graph.run(input, shape)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("is closed");
 
-        long start = System.nanoTime();
-        graph.close(); // a second close has nothing to wait for
-        assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
+        // A second close has nothing to wait for: before the fix it waited for predictors the first close had freed
+        // (OnnxGraph.CLOSE_WAIT) and then warned that the model was "still running".
+        try (LogCapture closing = LogCapture.of(OnnxGraph.class)) {
+            graph.close();
+            assertThat(closing.lines()).isEmpty();
+        }
     }
 }

@@ -27,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.chestlens.TestAccounts;
-import org.chestlens.analysis.LoadCommand;
+import org.chestlens.tools.LoadCommand;
 import org.chestlens.browser.BrowserTest;
 import org.chestlens.imaging.TestImages;
 import org.junit.jupiter.api.AfterAll;

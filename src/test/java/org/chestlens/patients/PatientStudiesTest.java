@@ -36,10 +36,11 @@ import org.chestlens.analysis.AnalysisResult;
 import org.chestlens.analysis.AnalysisService;
 import org.chestlens.analysis.AnalysisSummary;
 import org.chestlens.analysis.ResultView;
-import org.chestlens.analysis.SimilarCase;
 import org.chestlens.analysis.UploadRefusedException;
 import org.chestlens.analysis.UploadView;
 import org.chestlens.imaging.TestImages;
+import org.chestlens.references.SimilarCase;
+import org.chestlens.references.SimilarCases;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -59,6 +60,8 @@ class PatientStudiesTest extends KaribuTest {
     FeedbackService feedbackService;
     @Autowired
     AnalysisService analysisService;
+    @Autowired
+    SimilarCases similarCases;
 
     Account alice;
     Account bob;
@@ -142,7 +145,7 @@ class PatientStudiesTest extends KaribuTest {
 
         // A later analysis of the same clinician finds the confirmed case among its similar cases.
         String other = uploadStudy(patient, FEBRUARY, null, phantom(9));
-        assertThat(analysisService.similarCases(other, Optional.of(alice.getId()), 6))
+        assertThat(similarCases.find(other, Optional.of(alice.getId()), 6))
                 .anySatisfy(c -> {
                     assertThat(c.source()).isEqualTo(SimilarCase.Source.OWN_ANALYSIS);
                     assertThat(c.id()).isEqualTo(publicId);
