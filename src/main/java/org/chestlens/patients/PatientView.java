@@ -2,8 +2,6 @@ package org.chestlens.patients;
 
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
-import com.vaadin.flow.component.dependency.Uses;
-import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.datepicker.DatePicker;
 import com.vaadin.flow.component.details.Details;
@@ -48,9 +46,6 @@ import org.springframework.util.unit.DataSize;
  */
 @Route(value = "patients/:" + PatientView.PATIENT_ID + "(\\d{1,18})", layout = MainLayout.class)
 @RolesAllowed(Roles.CLINICIAN)
-// The production bundle only holds components reachable from routes: the feedback radios appear on the
-// result page through PatientResultContribution, which no route references.
-@Uses(RadioButtonGroup.class)
 public class PatientView extends Div implements BeforeEnterObserver, HasDynamicTitle {
 
     static final String PATIENT_ID = "patientId";
