@@ -46,6 +46,7 @@ import org.chestlens.audit.AuditTrail;
 import org.chestlens.security.ChestLensPrincipal;
 import org.chestlens.security.CurrentUser;
 import org.chestlens.security.Roles;
+import org.chestlens.ui.Dates;
 import org.chestlens.ui.MainLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -169,8 +170,8 @@ public class ReferenceLibraryView extends Div {
         cases.addColumn(this::labelsOf).setHeader("Labels").setKey("labels").setAutoWidth(true);
         cases.addColumn(c -> c.source().orElse("")).setHeader("Source").setKey("source").setAutoWidth(true);
         cases.addColumn(ReferenceLibrary.Listed::sourcePath).setHeader("Path").setKey("path").setFlexGrow(1);
-        cases.addColumn(c -> UsersView.DATE_TIME.format(c.importedAt())).setHeader("Imported").setKey("imported")
-                .setAutoWidth(true);
+        cases.addColumn(c -> Dates.dateTime(c.importedAt())).setHeader("Imported").setKey("imported")
+                .setAutoWidth(true).setFlexGrow(0);
         cases.setItems(query -> library.cases(PageRequest.of(query.getPage(), query.getPageSize())).stream());
         cases.setHeight("28rem");
         Section section = new Section(new H2("Cases, newest first"), cases);

@@ -35,6 +35,7 @@ import org.chestlens.analysis.ResultView;
 import org.chestlens.analysis.XrayUpload;
 import org.chestlens.security.CurrentUser;
 import org.chestlens.security.Roles;
+import org.chestlens.ui.Dates;
 import org.chestlens.ui.MainLayout;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.util.unit.DataSize;
@@ -205,7 +206,7 @@ public class PatientView extends Div implements BeforeEnterObserver, HasDynamicT
         facts.add(fact("Studies", studies.isEmpty() ? "None yet"
                 : studies.size() + (completed == studies.size() ? "" : " (" + (studies.size() - completed) + " not analysable)")));
         Optional<AnalysisSummary> latest = studies.stream().findFirst();
-        latest.ifPresent(s -> facts.add(fact("Last study", TrendChart.DATE.format(PatientService.studyDate(s)))));
+        latest.ifPresent(s -> facts.add(fact("Last study", Dates.date(PatientService.studyDate(s)))));
         patient.getNotes().ifPresent(notes -> {
             Div fact = fact("Notes", notes);
             fact.addClassName("cl-fact-wide");
