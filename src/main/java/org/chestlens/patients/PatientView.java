@@ -84,7 +84,7 @@ public class PatientView extends Div implements BeforeEnterObserver, HasDynamicT
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        patient = event.getRouteParameters().getLong(PATIENT_ID).flatMap(patientService::find).orElse(null);
+        patient = event.getRouteParameters().getLong(PATIENT_ID).flatMap(patientService::view).orElse(null);
         render();
     }
 
