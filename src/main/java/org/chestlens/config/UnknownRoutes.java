@@ -32,13 +32,21 @@ final class UnknownRoutes implements RequestMatcher {
         if (!"GET".equals(request.getMethod()) || HandlerHelper.isFrameworkInternalRequest(mapping, request)) {
             return false;
         }
-        Optional<String> inside = HandlerHelper.getPathIfInsideServlet(mapping, HandlerHelper.getRequestPathInsideContext(request));
         VaadinService service = vaadinServlet.getServlet().getService();
-        if (inside.isEmpty() || service == null) {
+        return service != null && unknown(service, mapping, request);
+    }
+
+    /**
+     * True when the request's path lies inside the Vaadin servlet, is not one of its resources and no view is
+     * registered at it. Spring Boot's {@code /error} is not a page and keeps its rules.
+     */
+    static boolean unknown(VaadinService service, String mapping, HttpServletRequest request) {
+        Optional<String> inside = HandlerHelper.getPathIfInsideServlet(mapping, HandlerHelper.getRequestPathInsideContext(request));
+        if (inside.isEmpty()) {
             return false;
         }
         String path = inside.get().startsWith("/") ? inside.get().substring(1) : inside.get();
-        if (path.startsWith("VAADIN/")) {
+        if (path.startsWith("VAADIN/") || path.equals("error")) {
             return false;
         }
         NavigationRouteTarget target = service.getRouter().getRegistry().getNavigationRouteTarget(path);
