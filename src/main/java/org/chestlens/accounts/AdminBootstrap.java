@@ -52,9 +52,12 @@ class AdminBootstrap implements ApplicationRunner {
     /** The administrator from the environment cannot be created: which variable, and why. */
     static final class Refused extends RuntimeException {
 
+        private final String variable;
+
         Refused(String variable, String problem) {
             super(variable + " is refused: " + problem + " ChestLens did not start; set " + variable
                     + " to an acceptable value (or unset both " + EMAIL_VARIABLE + " and " + PASSWORD_VARIABLE + ").");
+            this.variable = variable;
         }
     }
 
@@ -66,7 +69,7 @@ class AdminBootstrap implements ApplicationRunner {
 
         @Override
         protected FailureAnalysis analyze(Throwable rootFailure, Refused cause) {
-            return new FailureAnalysis(cause.getMessage(), "Fix the variable named above and start ChestLens again.", cause);
+            return new FailureAnalysis(cause.getMessage(), "Correct " + cause.variable + " and start ChestLens again.", cause);
         }
     }
 }
