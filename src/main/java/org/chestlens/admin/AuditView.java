@@ -100,6 +100,7 @@ public class AuditView extends Div {
 
         Div filters = new Div(user, action, detail, from, to, export);
         filters.addClassName("cl-inline-form");
+        filters.addClassName("cl-audit-filters");
         filters.setId("audit-filters");
 
         grid.setId("audit-grid");

@@ -57,11 +57,13 @@ public class UsersView extends Div {
         grid.setId("users");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
         grid.addColumn(Account::getEmail).setHeader("Email").setKey("email").setSortable(true).setAutoWidth(true);
-        grid.addColumn(Account::getDisplayName).setHeader("Name").setKey("displayName").setSortable(true);
-        grid.addComponentColumn(this::roleBadge).setHeader("Role").setKey("admin").setSortable(true);
-        grid.addComponentColumn(this::statusBadge).setHeader("Status").setKey("enabled").setSortable(true);
-        // Dates never wrap or cut: the column is as wide as its longest value.
-        grid.addColumn(a -> Dates.dateTime(a.getCreatedAt())).setHeader("Registered").setKey("createdAt").setSortable(true)
+        grid.addColumn(Account::getDisplayName).setHeader("Name").setKey("displayName").setSortable(true).setAutoWidth(true);
+        grid.addComponentColumn(this::roleBadge).setHeader("Role").setKey("admin").setSortable(true)
+                .setAutoWidth(true).setFlexGrow(0);
+        grid.addComponentColumn(this::statusBadge).setHeader("Status").setKey("enabled").setSortable(true)
+                .setAutoWidth(true).setFlexGrow(0);
+        // Dates are never cut: the column is as wide as its longest value. The day is enough for registration.
+        grid.addColumn(a -> Dates.date(a.getCreatedAt())).setHeader("Registered").setKey("createdAt").setSortable(true)
                 .setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(a -> a.getLastLoginAt() == null ? "never" : Dates.dateTime(a.getLastLoginAt()))
                 .setHeader("Last sign-in").setKey("lastLoginAt").setSortable(true).setAutoWidth(true).setFlexGrow(0);
