@@ -30,7 +30,6 @@ import org.chestlens.patients.PatientService;
 import org.chestlens.security.ChestLensPrincipal;
 import org.chestlens.security.Roles;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -50,7 +49,7 @@ import org.springframework.security.core.context.SecurityContextHolderStrategy;
  * editing this test; a route parameter is filled with ids of real data created here (see
  * {@link #parameterValues}), and a route with a parameter this test cannot fill fails loudly.
  */
-class DirectRoutesBrowserIT extends BrowserTest {
+class DirectRoutesBrowserIT extends JourneyTest {
 
     /** Plain wrapper elements Vaadin components create themselves and never register as custom elements. */
     private static final List<String> NEVER_REGISTERED = List.of("vaadin-grid-cell-content");
@@ -194,15 +193,6 @@ class DirectRoutesBrowserIT extends BrowserTest {
                 });
                 visit(document);
                 return Array.from(found).sort();""", NEVER_REGISTERED);
-    }
-
-    private void signIn(String email) {
-        open("login");
-        wait.until(d -> d.findElement(By.cssSelector("vaadin-login-form input[name='username']"))).sendKeys(email);
-        driver.findElement(By.cssSelector("vaadin-login-form input[name='password']")).sendKeys(TestAccounts.PASSWORD);
-        driver.findElement(By.cssSelector("vaadin-login-form vaadin-button[slot='submit']")).click();
-        wait.until(d -> d.findElements(By.id("current-user-name")).size() == 1);
-        waitForVaadin();
     }
 
     /** Runs service code as the given account, as a signed-in request would. */

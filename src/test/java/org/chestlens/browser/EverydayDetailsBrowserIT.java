@@ -15,7 +15,6 @@ import org.chestlens.accounts.ApiTokenService;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -154,15 +153,5 @@ class EverydayDetailsBrowserIT extends JourneyTest {
             }
         }
         return dates;
-    }
-
-    private void signIn(String email) {
-        open("login");
-        wait.until(d -> d.findElement(By.cssSelector("vaadin-login-form input[name='username']"))).sendKeys(email);
-        driver.findElement(By.cssSelector("vaadin-login-form input[name='password']")).sendKeys(TestAccounts.PASSWORD);
-        driver.findElement(By.cssSelector("vaadin-login-form vaadin-button[slot='submit']")).click();
-        wait.until(d -> d.findElements(By.id("current-user-name")).size() == 1);
-        waitForVaadin();
-        driver.manage().window().setSize(new Dimension(1440, 900));
     }
 }

@@ -125,15 +125,6 @@ class PatientBrowserIT extends JourneyTest {
         fullScreenshot("patient-11-list-1440");
     }
 
-    private void signIn(String email) {
-        open("login");
-        wait.until(d -> d.findElement(By.cssSelector("vaadin-login-form input[name='username']"))).sendKeys(email);
-        driver.findElement(By.cssSelector("vaadin-login-form input[name='password']")).sendKeys(TestAccounts.PASSWORD);
-        driver.findElement(By.cssSelector("vaadin-login-form vaadin-button[slot='submit']")).click();
-        wait.until(d -> d.findElements(By.id("current-user-name")).size() == 1);
-        waitForVaadin();
-    }
-
     /** On the patient page: study date and note, then the file; ends on the result page. */
     private void uploadStudy(String date, String note, long seed) throws Exception {
         WebElement section = byId("new-study");
