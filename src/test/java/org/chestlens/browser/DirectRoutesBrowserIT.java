@@ -118,11 +118,9 @@ class DirectRoutesBrowserIT extends JourneyTest {
         assertThat(addresses).as("routes found in Vaadin's registry").hasSizeGreaterThan(5);
         List<String> problems = new ArrayList<>();
         for (String address : addresses) {
-            driver.get("http://localhost:" + port + "/" + address);
-            waitForVaadin();
+            newDocument(() -> driver.get("http://localhost:" + port + "/" + address));
             undefinedElements().ifPresent(tags -> problems.add(visitor + " /" + address + " (typed): " + tags));
-            driver.navigate().refresh();
-            waitForVaadin();
+            newDocument(() -> driver.navigate().refresh());
             undefinedElements().ifPresent(tags -> problems.add(visitor + " /" + address + " (reloaded): " + tags));
         }
         assertThat(problems).as("pages with vaadin-* elements that are not defined custom elements").isEmpty();
@@ -165,22 +163,40 @@ class DirectRoutesBrowserIT extends JourneyTest {
     }
 
     /**
+     * Navigates and waits until a new document has replaced the old one and Vaadin has rendered it: checking the
+     * old document, or the new one before Vaadin has drawn the view, would find nothing undefined and pass.
+     */
+    private void newDocument(Runnable navigation) {
+        ((JavascriptExecutor) driver).executeScript("window.chestlensOldDocument = true;");
+        navigation.run();
+        wait.until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(
+                "return window.chestlensOldDocument === undefined;")));
+        waitForVaadin();
+    }
+
+    /**
      * The names of {@code vaadin-*} elements on the page (light DOM and shadow roots) that are not defined
      * custom elements, after giving a lazily loaded bundle chunk time to arrive; empty when all are defined.
      */
     private Optional<List<String>> undefinedElements() {
         try {
-            new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> undefinedTags().isEmpty());
+            new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> undefinedTags().filter(List::isEmpty).isPresent());
             return Optional.empty();
         } catch (TimeoutException stillUndefined) {
-            return Optional.of(undefinedTags());
+            return undefinedTags().or(() -> Optional.of(List.of("(Vaadin did not finish rendering the page)")));
         }
     }
 
+    /** The undefined tags, or empty while Vaadin is still busy with the page (then nothing can be concluded yet). */
     @SuppressWarnings("unchecked")
-    private List<String> undefinedTags() {
-        return (List<String>) ((JavascriptExecutor) driver).executeScript("""
+    private Optional<List<String>> undefinedTags() {
+        return Optional.ofNullable((List<String>) ((JavascriptExecutor) driver).executeScript("""
                 const ignored = arguments[0];
+                const clients = window.Vaadin && window.Vaadin.Flow && window.Vaadin.Flow.clients;
+                if (!clients || Object.keys(clients).length === 0
+                        || Object.values(clients).some(c => c.isActive())) {
+                    return null;
+                }
                 const found = new Set();
                 const visit = root => root.querySelectorAll('*').forEach(e => {
                     const tag = e.localName;
@@ -192,7 +208,7 @@ class DirectRoutesBrowserIT extends JourneyTest {
                     }
                 });
                 visit(document);
-                return Array.from(found).sort();""", NEVER_REGISTERED);
+                return Array.from(found).sort();""", NEVER_REGISTERED));
     }
 
     /** Runs service code as the given account, as a signed-in request would. */
