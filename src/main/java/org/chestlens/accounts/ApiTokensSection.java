@@ -13,19 +13,15 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.TextField;
 import java.time.Duration;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.time.format.FormatStyle;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.chestlens.ui.Dates;
 import org.springframework.stereotype.Component;
 
 /** Profile section: the user's API tokens, with creation (secret shown once) and revocation. */
 @Component
 class ApiTokensSection implements ProfileSection {
 
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM)
-            .withZone(ZoneId.systemDefault());
     private static final Map<String, Duration> VALIDITY = new LinkedHashMap<>();
 
     static {
@@ -54,9 +50,11 @@ class ApiTokensSection implements ProfileSection {
         grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_NO_BORDER);
         grid.addColumn(ApiToken::getName).setHeader("Name");
         grid.addColumn(t -> t.getTokenPrefix() + "…").setHeader("Token");
-        grid.addColumn(t -> DATE.format(t.getCreatedAt())).setHeader("Created");
-        grid.addColumn(t -> t.getExpiresAt() == null ? "never" : DATE.format(t.getExpiresAt())).setHeader("Expires");
-        grid.addColumn(t -> t.getLastUsedAt() == null ? "never" : DATE.format(t.getLastUsedAt())).setHeader("Last used");
+        grid.addColumn(t -> Dates.date(t.getCreatedAt())).setHeader("Created").setAutoWidth(true).setFlexGrow(0);
+        grid.addColumn(t -> t.getExpiresAt() == null ? "never" : Dates.date(t.getExpiresAt())).setHeader("Expires")
+                .setAutoWidth(true).setFlexGrow(0);
+        grid.addColumn(t -> t.getLastUsedAt() == null ? "never" : Dates.date(t.getLastUsedAt())).setHeader("Last used")
+                .setAutoWidth(true).setFlexGrow(0);
         grid.addComponentColumn(t -> {
             Button revoke = new Button("Revoke", e -> {
                 tokens.revoke(accountId, t.getId());

@@ -2,12 +2,12 @@ package org.chestlens.admin;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
-import java.time.format.FormatStyle;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.chestlens.admin.UsageReport.Bucket;
 import org.chestlens.admin.UsageReport.BucketSize;
+import org.chestlens.ui.Dates;
 
 /**
  * The volume chart of the usage dashboard as a self-contained SVG of stacked bars: completed analyses of
@@ -18,7 +18,6 @@ import org.chestlens.admin.UsageReport.BucketSize;
  */
 final class UsageChart {
 
-    static final DateTimeFormatter DAY = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM);
     private static final DateTimeFormatter SHORT_DAY = DateTimeFormatter.ofPattern("d MMM", Locale.ENGLISH);
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMM yyyy", Locale.ENGLISH);
 
@@ -90,8 +89,8 @@ final class UsageChart {
     /** The bucket in words: a day, "week of ...", or a month. */
     static String period(LocalDate start, BucketSize size) {
         return switch (size) {
-            case DAY -> DAY.format(start);
-            case WEEK -> "week of " + DAY.format(start);
+            case DAY -> Dates.date(start);
+            case WEEK -> "week of " + Dates.date(start);
             case MONTH -> MONTH.format(start);
         };
     }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import org.chestlens.admin.UsageReport.Bucket;
 import org.chestlens.security.Roles;
+import org.chestlens.ui.Dates;
 import org.chestlens.ui.MainLayout;
 
 /**
@@ -76,8 +77,8 @@ public class UsageView extends Div {
     void show(UsageReport shown) {
         report = shown;
         content.removeAll();
-        Paragraph range = new Paragraph(UsageChart.DAY.format(report.firstDay()) + " to "
-                + UsageChart.DAY.format(report.lastDay()) + " (days in " + report.zone().getId() + " time)");
+        Paragraph range = new Paragraph(Dates.date(report.firstDay()) + " to "
+                + Dates.date(report.lastDay()) + " (days in " + report.zone().getId() + " time)");
         range.addClassName("cl-muted");
         range.setId("usage-range");
         content.add(range, cards());
@@ -193,7 +194,7 @@ public class UsageView extends Div {
                 header("Anonymous"), header("Rejected")));
         for (Bucket b : buckets) {
             NativeTableHeaderCell day = new NativeTableHeaderCell(size == UsageReport.BucketSize.MONTH
-                    ? UsageChart.period(b.start(), size) : UsageChart.DAY.format(b.start()));
+                    ? UsageChart.period(b.start(), size) : Dates.date(b.start()));
             day.getElement().setAttribute("scope", "row");
             table.getBody().addRows(new NativeTableRow(day, new NativeTableCell(number(b.total())),
                     new NativeTableCell(number(b.registered())), new NativeTableCell(number(b.anonymous())),
@@ -250,8 +251,8 @@ public class UsageView extends Div {
                 .setFlexGrow(1);
         grid.addColumn(m -> number(m.analyses())).setHeader("Analyses").setTextAlign(ColumnTextAlign.END)
                 .setWidth("6.5rem").setFlexGrow(0);
-        grid.addColumn(m -> UsageChart.DAY.format(m.firstUsed().atZone(report.zone())) + " to "
-                + UsageChart.DAY.format(m.lastUsed().atZone(report.zone()))).setHeader("In use").setFlexGrow(1);
+        grid.addColumn(m -> Dates.date(m.firstUsed().atZone(report.zone()).toLocalDate()) + " to "
+                + Dates.date(m.lastUsed().atZone(report.zone()).toLocalDate())).setHeader("In use").setFlexGrow(1);
         grid.setItems(report.models());
         Paragraph note = new Paragraph("Analyses in this period; in use from the first to the last analysis ever made with the release.");
         note.addClassName("cl-caption");

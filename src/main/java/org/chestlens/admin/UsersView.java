@@ -19,15 +19,13 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.data.VaadinSpringDataHelpers;
 import jakarta.annotation.security.RolesAllowed;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.time.format.FormatStyle;
 import java.util.function.Supplier;
 import org.chestlens.accounts.Account;
 import org.chestlens.accounts.AccountException;
 import org.chestlens.accounts.AccountService;
 import org.chestlens.security.CurrentUser;
 import org.chestlens.security.Roles;
+import org.chestlens.ui.Dates;
 import org.chestlens.ui.MainLayout;
 
 /** Administrators manage accounts: grant or revoke ADMIN, disable or enable sign-in. */
@@ -36,9 +34,6 @@ import org.chestlens.ui.MainLayout;
 @Menu(title = "Admin: users", order = 80, icon = "vaadin:users")
 @RolesAllowed(Roles.ADMIN)
 public class UsersView extends Div {
-
-    static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM)
-            .withZone(ZoneId.systemDefault());
 
     final TextField search = new TextField();
     final Grid<Account> grid = new Grid<>(Account.class, false);
@@ -62,12 +57,16 @@ public class UsersView extends Div {
         grid.setId("users");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
         grid.addColumn(Account::getEmail).setHeader("Email").setKey("email").setSortable(true).setAutoWidth(true);
-        grid.addColumn(Account::getDisplayName).setHeader("Name").setKey("displayName").setSortable(true);
-        grid.addComponentColumn(this::roleBadge).setHeader("Role").setKey("admin").setSortable(true);
-        grid.addComponentColumn(this::statusBadge).setHeader("Status").setKey("enabled").setSortable(true);
-        grid.addColumn(a -> DATE_TIME.format(a.getCreatedAt())).setHeader("Registered").setKey("createdAt").setSortable(true);
-        grid.addColumn(a -> a.getLastLoginAt() == null ? "never" : DATE_TIME.format(a.getLastLoginAt()))
-                .setHeader("Last sign-in").setKey("lastLoginAt").setSortable(true);
+        grid.addColumn(Account::getDisplayName).setHeader("Name").setKey("displayName").setSortable(true).setAutoWidth(true);
+        grid.addComponentColumn(this::roleBadge).setHeader("Role").setKey("admin").setSortable(true)
+                .setAutoWidth(true).setFlexGrow(0);
+        grid.addComponentColumn(this::statusBadge).setHeader("Status").setKey("enabled").setSortable(true)
+                .setAutoWidth(true).setFlexGrow(0);
+        // Dates are never cut: the column is as wide as its longest value. The day is enough for registration.
+        grid.addColumn(a -> Dates.date(a.getCreatedAt())).setHeader("Registered").setKey("createdAt").setSortable(true)
+                .setAutoWidth(true).setFlexGrow(0);
+        grid.addColumn(a -> a.getLastLoginAt() == null ? "never" : Dates.dateTime(a.getLastLoginAt()))
+                .setHeader("Last sign-in").setKey("lastLoginAt").setSortable(true).setAutoWidth(true).setFlexGrow(0);
         grid.addComponentColumn(this::actions).setHeader("Actions").setKey("actions").setAutoWidth(true).setFlexGrow(0);
         grid.setItems(query -> accountService.search(search.getValue(),
                 VaadinSpringDataHelpers.toSpringPageRequest(query)).stream());

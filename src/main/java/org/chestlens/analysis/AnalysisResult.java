@@ -47,4 +47,13 @@ public record AnalysisResult(String publicId, AnalysisStatus status, Optional<Re
     public Optional<Finding> finding(String code) {
         return findings.stream().filter(f -> f.code().equals(code)).findFirst();
     }
+
+    /**
+     * How the audit trail names this result: the start of its id and whose it is. Never the whole id, which is the
+     * link that opens an anonymous result.
+     */
+    public String auditReference() {
+        String prefix = publicId.length() > 8 ? publicId.substring(0, 8) + "\u2026" : publicId;
+        return "result " + prefix + patientId.map(id -> " of patient " + id).orElse(ownerId.isEmpty() ? " (anonymous)" : "");
+    }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.chestlens.accounts.ProfileSection;
+import org.chestlens.ui.Dates;
 import org.springframework.data.domain.PageRequest;
 
 /** The profile page's list of the clinician's latest analyses, each a link to its result. */
@@ -51,7 +52,7 @@ class RecentAnalysesSection implements ProfileSection {
         list.addClassName("cl-recent-list");
         Optional<Long> requester = Optional.of(accountId);
         for (AnalysisSummary summary : page) {
-            String when = ResultView.DATE_TIME.format(summary.createdAt());
+            String when = Dates.dateTime(summary.createdAt());
             Image thumb = new Image(AnalysisImages.thumbnail(analysisService, summary.publicId(), requester), "");
             thumb.addClassName("cl-recent-thumb");
             RouterLink link = new RouterLink(when, ResultView.class, ResultView.parameters(summary.publicId()));

@@ -31,6 +31,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.List;
 import java.util.Optional;
+import org.chestlens.audit.AuditTrail;
 import org.chestlens.security.CurrentUser;
 import org.chestlens.ui.MainLayout;
 import org.chestlens.ui.XrayViewer;
@@ -57,6 +58,7 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
     private final AnalysisReport report;
     private final CurrentUser currentUser;
     private final List<ResultContribution> contributions;
+    private final AuditTrail audit;
 
     private AnalysisResult result;
     private Optional<Long> requester = Optional.empty();
@@ -66,11 +68,12 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
     private volatile boolean overlayVisible = true;
 
     public ResultView(AnalysisService analysisService, AnalysisReport report, CurrentUser currentUser,
-                      List<ResultContribution> contributions) {
+                      List<ResultContribution> contributions, AuditTrail audit) {
         this.analysisService = analysisService;
         this.report = report;
         this.currentUser = currentUser;
         this.contributions = contributions;
+        this.audit = audit;
         addClassName("cl-result");
     }
 
@@ -83,6 +86,9 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
         requester = currentUser.accountId();
         String publicId = event.getRouteParameters().get(PUBLIC_ID).orElse("");
         result = analysisService.find(publicId, requester).orElse(null);
+        if (result != null) {
+            audit.record("RESULT_VIEWED", result.auditReference());
+        }
         render();
     }
 

@@ -17,6 +17,7 @@ import org.chestlens.analysis.AnalysisReport;
 import org.chestlens.analysis.AnalysisRequest;
 import org.chestlens.analysis.AnalysisResult;
 import org.chestlens.analysis.AnalysisService;
+import org.chestlens.audit.AuditTrail;
 import org.chestlens.analysis.AnalysisSummary;
 import org.chestlens.analysis.AnomalyScore;
 import org.chestlens.analysis.Finding;
@@ -69,15 +70,17 @@ class AnalysisController {
     private final FeedbackService feedback;
     private final CurrentUser currentUser;
     private final SimilarCases similarCases;
+    private final AuditTrail audit;
 
     AnalysisController(AnalysisService analyses, AnalysisReport reports, PatientService patients, FeedbackService feedback,
-                       CurrentUser currentUser, SimilarCases similarCases) {
+                       CurrentUser currentUser, SimilarCases similarCases, AuditTrail audit) {
         this.analyses = analyses;
         this.similarCases = similarCases;
         this.reports = reports;
         this.patients = patients;
         this.feedback = feedback;
         this.currentUser = currentUser;
+        this.audit = audit;
     }
 
     record FindingJson(String code, String label, double probability, double threshold, boolean positive,
@@ -195,7 +198,9 @@ class AnalysisController {
     @PreAuthorize("permitAll()")
     @Operation(summary = "One analysis: findings, anomaly, model, links")
     AnalysisJson get(@PathVariable String id) {
-        return AnalysisJson.of(find(id));
+        AnalysisResult result = find(id);
+        audit.record("RESULT_VIEWED", result.auditReference() + " via API");
+        return AnalysisJson.of(result);
     }
 
     @GetMapping("/{id}/image")

@@ -85,7 +85,7 @@ class PatientController {
     @GetMapping("/{id}")
     @Operation(summary = "One of your patients")
     PatientJson get(@PathVariable long id) {
-        return PatientJson.of(find(id), null, List.of());
+        return PatientJson.of(patients.view(id).orElseThrow(() -> new ApiProblems.NotFound("No such patient.")), null, List.of());
     }
 
     @PutMapping("/{id}")

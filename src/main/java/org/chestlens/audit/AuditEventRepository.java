@@ -4,8 +4,10 @@ import java.util.List;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
+import org.springframework.data.jpa.repository.Query;
 
-public interface AuditEventRepository extends JpaRepository<AuditEvent, Long> {
+public interface AuditEventRepository extends JpaRepository<AuditEvent, Long>, JpaSpecificationExecutor<AuditEvent> {
 
     Page<AuditEvent> findAllByOrderByOccurredAtDesc(Pageable pageable);
 
@@ -13,4 +15,7 @@ public interface AuditEventRepository extends JpaRepository<AuditEvent, Long> {
             String action, String actorEmail, Pageable pageable);
 
     List<AuditEvent> findByActorIdOrderByOccurredAtDesc(Long actorId);
+
+    @Query("select distinct e.action from AuditEvent e order by e.action")
+    List<String> findDistinctActions();
 }

@@ -1,9 +1,12 @@
 package org.chestlens.config;
 
+import com.vaadin.flow.spring.SpringServlet;
+import com.vaadin.flow.spring.VaadinConfigurationProperties;
 import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategyConfiguration;
 import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
 import org.chestlens.accounts.LoginView;
 import org.chestlens.security.Roles;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -29,9 +32,13 @@ import org.springframework.security.web.session.HttpSessionEventPublisher;
 class SecurityConfig {
 
     @Bean
-    SecurityFilterChain vaadinSecurityFilterChain(HttpSecurity http, SessionRegistry sessionRegistry) throws Exception {
+    SecurityFilterChain vaadinSecurityFilterChain(HttpSecurity http, SessionRegistry sessionRegistry,
+                                                  ServletRegistrationBean<SpringServlet> vaadinServlet,
+                                                  VaadinConfigurationProperties vaadinProperties) throws Exception {
         http.authorizeHttpRequests(auth -> auth
-                .requestMatchers("/images/**", "/icons/**").permitAll());
+                .requestMatchers("/images/**", "/icons/**").permitAll()
+                // An unknown address shows "not found" to everyone, not the sign-in page.
+                .requestMatchers(new UnknownRoutes(vaadinServlet, vaadinProperties)).permitAll());
         http.with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin.loginView(LoginView.class, "/"));
         http.formLogin(form -> form.failureHandler(loginFailureHandler()));
         http.sessionManagement(session -> session

@@ -20,6 +20,7 @@ import org.chestlens.analysis.AnalysisStatus;
 import org.chestlens.analysis.AnalysisSummary;
 import org.chestlens.analysis.Finding;
 import org.chestlens.analysis.FindingsTable;
+import org.chestlens.ui.Dates;
 import org.chestlens.ui.XrayViewer;
 
 /**
@@ -115,7 +116,7 @@ class ComparePanel extends Div {
     }
 
     static String studyLabel(AnalysisSummary study) {
-        return TrendChart.DATE.format(PatientService.studyDate(study))
+        return Dates.date(PatientService.studyDate(study))
                 + (study.positiveFindings().isEmpty() ? ", no positive finding"
                 : ", " + study.positiveFindings().size() + " positive");
     }
@@ -158,8 +159,8 @@ class ComparePanel extends Div {
         finding.setValue(common.contains(previous) ? previous : common.isEmpty() ? null : common.get(0));
         showHeatmaps();
 
-        body.add(side("Earlier: " + TrendChart.DATE.format(PatientService.studyDate(earlier.getValue())), earlierViewer),
-                side("Later: " + TrendChart.DATE.format(PatientService.studyDate(later.getValue())), laterViewer));
+        body.add(side("Earlier: " + Dates.date(PatientService.studyDate(earlier.getValue())), earlierViewer),
+                side("Later: " + Dates.date(PatientService.studyDate(later.getValue())), laterViewer));
         body.addClassName("cl-compare-grid");
         add(changes());
     }
@@ -192,8 +193,8 @@ class ComparePanel extends Div {
         table.setCaptionText("Findings in both studies");
         table.addClassName("cl-findings");
         table.getHead().addRows(new NativeTableRow(col("Finding"),
-                col(TrendChart.DATE.format(PatientService.studyDate(earlier.getValue()))),
-                col(TrendChart.DATE.format(PatientService.studyDate(later.getValue()))), col("Change")));
+                col(Dates.date(PatientService.studyDate(earlier.getValue()))),
+                col(Dates.date(PatientService.studyDate(later.getValue()))), col("Change")));
         for (Finding[] pair : rows.values()) {
             Finding any = pair[1] != null ? pair[1] : pair[0];
             NativeTableHeaderCell name = new NativeTableHeaderCell(any.label());

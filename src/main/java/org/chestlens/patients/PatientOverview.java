@@ -1,10 +1,9 @@
 package org.chestlens.patients;
 
 import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
-import java.time.format.FormatStyle;
 import java.util.List;
 import java.util.Optional;
+import org.chestlens.ui.Dates;
 
 /** One row of the patient list: the patient, the date of their latest study and what it found. */
 public record PatientOverview(Patient patient, Optional<LocalDate> lastStudyDate, List<PositiveFinding> latestPositive) {
@@ -16,14 +15,12 @@ public record PatientOverview(Patient patient, Optional<LocalDate> lastStudyDate
     public record PositiveFinding(String code, String label, boolean normal) {
     }
 
-    static final DateTimeFormatter DATE = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM);
-
     /** The labels of the latest study's positive findings, most probable first. */
     public List<String> latestPositiveFindings() {
         return latestPositive.stream().map(PositiveFinding::label).toList();
     }
 
     String lastStudyText() {
-        return lastStudyDate.map(DATE::format).orElse("No studies yet");
+        return lastStudyDate.map(Dates::date).orElse("No studies yet");
     }
 }

@@ -190,6 +190,14 @@ public class PatientService {
         return patients.findByIdAndOwnerId(patientId, owner());
     }
 
+    /** {@link #find}, recorded in the audit trail as a view: for the page and API call that show the patient. */
+    @Transactional
+    public Optional<Patient> view(long patientId) {
+        Optional<Patient> patient = find(patientId);
+        patient.ifPresent(p -> audit.record("PATIENT_VIEWED", "patient " + p.getId()));
+        return patient;
+    }
+
     @Transactional
     public Patient create(PatientDetails details) {
         long owner = owner();

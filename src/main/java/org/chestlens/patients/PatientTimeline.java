@@ -22,6 +22,7 @@ import org.chestlens.analysis.AnalysisStatus;
 import org.chestlens.analysis.AnalysisSummary;
 import org.chestlens.analysis.FindingsTable;
 import org.chestlens.analysis.ResultView;
+import org.chestlens.ui.Dates;
 
 /** A patient's studies, newest first: thumbnail, date, what was found, and the way to the full result. */
 final class PatientTimeline {
@@ -59,7 +60,7 @@ final class PatientTimeline {
     private static ListItem item(AnalysisService analysisService, PatientService patientService, Patient patient,
                                  AnalysisSummary study, Optional<Long> requester, Map<String, String> labels,
                                  Set<String> normal, Optional<Feedback> feedback, Runnable changed) {
-        String date = TrendChart.DATE.format(PatientService.studyDate(study));
+        String date = Dates.date(PatientService.studyDate(study));
         Image thumb = new Image(AnalysisImages.thumbnail(analysisService, study.publicId(), requester),
                 "X-ray of " + date);
         thumb.addClassName("cl-timeline-thumb");

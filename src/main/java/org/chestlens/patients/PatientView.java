@@ -2,8 +2,6 @@ package org.chestlens.patients;
 
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
-import com.vaadin.flow.component.dependency.Uses;
-import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.datepicker.DatePicker;
 import com.vaadin.flow.component.details.Details;
@@ -37,6 +35,7 @@ import org.chestlens.analysis.ResultView;
 import org.chestlens.analysis.XrayUpload;
 import org.chestlens.security.CurrentUser;
 import org.chestlens.security.Roles;
+import org.chestlens.ui.Dates;
 import org.chestlens.ui.MainLayout;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.util.unit.DataSize;
@@ -48,9 +47,6 @@ import org.springframework.util.unit.DataSize;
  */
 @Route(value = "patients/:" + PatientView.PATIENT_ID + "(\\d{1,18})", layout = MainLayout.class)
 @RolesAllowed(Roles.CLINICIAN)
-// The production bundle only holds components reachable from routes: the feedback radios appear on the
-// result page through PatientResultContribution, which no route references.
-@Uses(RadioButtonGroup.class)
 public class PatientView extends Div implements BeforeEnterObserver, HasDynamicTitle {
 
     static final String PATIENT_ID = "patientId";
@@ -88,7 +84,7 @@ public class PatientView extends Div implements BeforeEnterObserver, HasDynamicT
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        patient = event.getRouteParameters().getLong(PATIENT_ID).flatMap(patientService::find).orElse(null);
+        patient = event.getRouteParameters().getLong(PATIENT_ID).flatMap(patientService::view).orElse(null);
         render();
     }
 
@@ -210,7 +206,7 @@ public class PatientView extends Div implements BeforeEnterObserver, HasDynamicT
         facts.add(fact("Studies", studies.isEmpty() ? "None yet"
                 : studies.size() + (completed == studies.size() ? "" : " (" + (studies.size() - completed) + " not analysable)")));
         Optional<AnalysisSummary> latest = studies.stream().findFirst();
-        latest.ifPresent(s -> facts.add(fact("Last study", TrendChart.DATE.format(PatientService.studyDate(s)))));
+        latest.ifPresent(s -> facts.add(fact("Last study", Dates.date(PatientService.studyDate(s)))));
         patient.getNotes().ifPresent(notes -> {
             Div fact = fact("Notes", notes);
             fact.addClassName("cl-fact-wide");

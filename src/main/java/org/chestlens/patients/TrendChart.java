@@ -2,10 +2,10 @@ package org.chestlens.patients;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
-import java.time.format.FormatStyle;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import org.chestlens.ui.Dates;
 
 /**
  * One finding's probability over a patient's studies, as a small self-contained SVG (server-rendered:
@@ -19,7 +19,6 @@ final class TrendChart {
     record Point(LocalDate date, double probability, boolean positive) {
     }
 
-    static final DateTimeFormatter DATE = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM);
     private static final DateTimeFormatter SHORT = DateTimeFormatter.ofPattern("d MMM yy", Locale.ENGLISH);
 
     private static final int WIDTH = 320;
@@ -39,7 +38,7 @@ final class TrendChart {
                 .append(", threshold ").append(percent(threshold)).append(": ");
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
-            text.append(i == 0 ? "" : "; ").append(DATE.format(p.date())).append(" ").append(percent(p.probability()))
+            text.append(i == 0 ? "" : "; ").append(Dates.date(p.date())).append(" ").append(percent(p.probability()))
                     .append(p.positive() ? " positive" : " negative");
         }
         return text.append('.').toString();
@@ -87,7 +86,7 @@ final class TrendChart {
         }
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
-            String tip = "<title>" + xml(DATE.format(p.date()) + ": " + percent(p.probability())
+            String tip = "<title>" + xml(Dates.date(p.date()) + ": " + percent(p.probability())
                     + (p.positive() ? ", positive" : ", negative")) + "</title>";
             if (p.positive()) {
                 svg.append(String.format(Locale.ROOT, "<rect class='point positive' x='%.1f' y='%.1f' width='9' height='9'>%s</rect>",

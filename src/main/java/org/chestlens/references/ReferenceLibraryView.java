@@ -31,8 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +45,7 @@ import org.chestlens.audit.AuditTrail;
 import org.chestlens.security.ChestLensPrincipal;
 import org.chestlens.security.CurrentUser;
 import org.chestlens.security.Roles;
+import org.chestlens.ui.Dates;
 import org.chestlens.ui.MainLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,8 +86,6 @@ public class ReferenceLibraryView extends Div {
     private final ReferenceLibrary library;
     private final AnalysisService analysisService;
     private final AuditTrail audit;
-    private static final DateTimeFormatter IMPORTED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT)
-            .withZone(ZoneId.systemDefault());
     private final CurrentUser currentUser;
     private final Map<String, String> findingLabels;
 
@@ -186,8 +183,8 @@ public class ReferenceLibraryView extends Div {
         cases.addColumn(c -> c.source().orElse("")).setHeader("Source").setKey("source").setAutoWidth(true);
         cases.addColumn(c -> c.license().orElse("")).setHeader("Licence").setKey("license").setAutoWidth(true);
         cases.addColumn(ReferenceLibrary.Listed::sourcePath).setHeader("Path").setKey("path").setFlexGrow(1);
-        cases.addColumn(c -> IMPORTED.format(c.importedAt())).setHeader("Imported").setKey("imported")
-                .setAutoWidth(true);
+        cases.addColumn(c -> Dates.dateTime(c.importedAt())).setHeader("Imported").setKey("imported")
+                .setAutoWidth(true).setFlexGrow(0);
         cases.setItems(query -> library.cases(PageRequest.of(query.getPage(), query.getPageSize())).stream());
         cases.setHeight("28rem");
         Section section = new Section(new H2("Cases, newest first"), cases);

@@ -1,6 +1,8 @@
 package org.chestlens.browser;
 
 import java.nio.file.Path;
+import org.chestlens.TestAccounts;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
@@ -10,6 +12,16 @@ abstract class JourneyTest extends BrowserTest {
 
     JavascriptExecutor js() {
         return driver;
+    }
+
+    /** Signs in through the login form with {@link TestAccounts#PASSWORD}; ends when the layout shows the user. */
+    void signIn(String email) {
+        open("login");
+        wait.until(d -> d.findElement(By.cssSelector("vaadin-login-form input[name='username']"))).sendKeys(email);
+        driver.findElement(By.cssSelector("vaadin-login-form input[name='password']")).sendKeys(TestAccounts.PASSWORD);
+        driver.findElement(By.cssSelector("vaadin-login-form vaadin-button[slot='submit']")).click();
+        wait.until(d -> d.findElements(By.id("current-user-name")).size() == 1);
+        waitForVaadin();
     }
 
     /** Hands a file to vaadin-upload's file input (in its shadow root), as choosing it in the file dialog would. */
