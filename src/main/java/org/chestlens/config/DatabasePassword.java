@@ -66,8 +66,10 @@ final class DatabasePassword {
         Files.deleteIfExists(pending);
     }
 
-    static Path storedFile(Path dataDirectory) {
-        return dataDirectory.resolve(FILE_NAME);
+    /** Whether this data directory's password is on disk (stored, or pending from a first start cut short). */
+    static boolean isKept(Path dataDirectory) {
+        DatabasePassword probe = new DatabasePassword(dataDirectory, null);
+        return Files.exists(probe.stored) || Files.exists(probe.pending);
     }
 
     private static Optional<String> read(Path file) {

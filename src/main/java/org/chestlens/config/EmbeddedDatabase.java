@@ -112,6 +112,11 @@ class EmbeddedDatabase {
         }
         boolean initialised = Files.exists(dataDirectory.resolve("postgresql.conf"));
         boolean trusting = initialised && trustsAnyone(dataDirectory);
+        if (initialised && !trusting && !DatabasePassword.isKept(dataDirectory)) {
+            // Without it no connection would succeed, and start-up would only time out.
+            throw new IllegalStateException("The embedded database in " + dataDirectory + " needs its password, but "
+                    + dataDirectory.resolve(DatabasePassword.FILE_NAME) + " is missing; restore it from a backup");
+        }
         DatabasePassword password = DatabasePassword.of(dataDirectory);
 
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()

@@ -70,6 +70,17 @@ class EmbeddedDatabaseTest {
     }
 
     @Test
+    void aMissingPasswordFileIsSaidAtOnceInsteadOfTimingOut() throws Exception {
+        Path data = folder.resolve("pgdata");
+        try (EmbeddedServer server = EmbeddedDatabase.start(data, 0, false, true, STARTUP)) {
+            assertThat(server.password()).isNotEmpty();
+        }
+        Files.delete(data.resolve(DatabasePassword.FILE_NAME));
+        assertThatThrownBy(() -> EmbeddedDatabase.start(data, 0, false, true, STARTUP))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining(DatabasePassword.FILE_NAME + " is missing");
+    }
+
+    @Test
     void aDataDirectoryThatTrustedEveryLocalUserIsSwitchedToThePassword() throws Exception {
         Path data = folder.resolve("pgdata");
         // As the earlier versions made it: zonky's own initdb (trust) and a row of data.
