@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +20,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,36 +28,33 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.chestlens.PackagedApp;
 import org.chestlens.imaging.TestImages;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * The packaged jar as an operator runs it, on the default embedded database: uploads from several clients, then
- * {@code kill -9} of the JVM in the middle of them (its PostgreSQL survives as an orphan), then a restart on the same
- * data. The first start must come up and serve every analysis that was acknowledged with 201 before the kill.
- * <p>
- * The jar is {@code target/chestlens.jar} (built by {@code package}, before failsafe runs); another can be named with
- * {@code -Dchestlens.it.jar=...}, e.g. an older build to see the test fail. The tiny test models keep starts short.
+ * The packaged jar ({@link PackagedApp}) as an operator runs it, on the default embedded database: uploads from
+ * several clients, then {@code kill -9} of the JVM in the middle of them (its PostgreSQL survives as an orphan), then
+ * a restart on the same data. The first start must come up and serve every analysis acknowledged with 201 before the
+ * kill.
+ * The tiny test models keep starts short; {@code -Dchestlens.it.jar=old.jar} runs it on another build.
  */
 class CrashRestartIT {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(300);
     private static final int CLIENTS = 4;
     private static final int ACKNOWLEDGED_BEFORE_KILL = 12;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final ObjectMapper json = new ObjectMapper();
-    private final List<Process> started = new ArrayList<>();
+    private PackagedApp app;
     private Path folder;
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (Process process : started) {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+        if (app != null) {
+            app.close();
         }
         if (folder != null) {
             // Whatever the outcome, leave no server running on the throw-away data.
@@ -81,14 +76,13 @@ class CrashRestartIT {
 
     @Test
     void afterKillMinus9TheFirstRestartServesEveryAcknowledgedAnalysis() throws Exception {
-        Path jar = Path.of(System.getProperty("chestlens.it.jar", "target/chestlens.jar")).toAbsolutePath();
-        Assumptions.assumeTrue(Files.isRegularFile(jar), "needs the packaged jar: ./mvnw -B verify builds it first");
+        app = new PackagedApp("crash-restart");
         folder = Files.createTempDirectory("chestlens-crash");
-        Path logs = Files.createDirectories(Path.of("target", "crash-restart"));
+        Map<String, String> env = Map.of("CHESTLENS_DATA_DIR", folder.resolve("data").toString());
 
-        int port = freePort();
-        Process first = start(jar, port, logs.resolve("first.log"));
-        awaitReady(first, port, logs.resolve("first.log"));
+        int port = PackagedApp.freePort();
+        Process first = app.start("first", folder, port, env);
+        app.awaitReady("first", first, port);
 
         // Several clients upload until the JVM is killed under them; only 201s count as acknowledged.
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -113,7 +107,7 @@ class CrashRestartIT {
                 }
             });
         }
-        assertThat(enough.await(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("uploads acknowledged").isTrue();
+        assertThat(enough.await(PackagedApp.START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("uploads acknowledged").isTrue();
         first.destroyForcibly(); // SIGKILL: no shutdown hook runs, PostgreSQL is left running
         assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
         clients.shutdownNow();
@@ -126,9 +120,9 @@ class CrashRestartIT {
         assertThat(orphan.isAlive()).as("PostgreSQL outlived the killed application").isTrue();
 
         // The first start on the same data comes up.
-        int secondPort = freePort();
-        Process second = start(jar, secondPort, logs.resolve("second.log"));
-        awaitReady(second, secondPort, logs.resolve("second.log"));
+        int secondPort = PackagedApp.freePort();
+        Process second = app.start("second", folder, secondPort, env);
+        app.awaitReady("second", second, secondPort);
         assertThat(orphan.isAlive()).as("the orphaned server was stopped").isFalse();
 
         for (String id : acknowledgedBeforeKill) {
@@ -160,45 +154,6 @@ class CrashRestartIT {
                 acknowledgedBeforeKill.size());
     }
 
-    private Process start(Path jar, int port, Path log) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-Duser.home=" + folder.resolve("home"), "-jar", jar.toString())
-                .directory(folder.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(k -> k.startsWith("SPRING_") || k.startsWith("CHESTLENS_"));
-        env.put("OPT_OUT_TRACKING", "true");
-        env.put("PORT", Integer.toString(port));
-        env.put("CHESTLENS_DATA_DIR", folder.resolve("data").toString());
-        env.put("CHESTLENS_MODELS_DIR", Path.of("src/test/resources/onnx/models").toAbsolutePath().toString());
-        Process process = builder.start();
-        started.add(process);
-        return process;
-    }
-
-    /** Polls the model endpoint until the application answers; fails at once if the process exits. */
-    private void awaitReady(Process process, int port, Path log) throws Exception {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        HttpRequest model = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/model"))
-                .timeout(Duration.ofSeconds(10)).GET().build();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("the application exited during start-up (exit " + process.exitValue()
-                        + "); its log " + log + " ends:\n" + tail(log));
-            }
-            try {
-                if (http.send(model, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            process.waitFor(500, TimeUnit.MILLISECONDS);
-        }
-        throw new AssertionError("not ready within " + START_TIMEOUT + "; log " + log + " ends:\n" + tail(log));
-    }
-
     private HttpResponse<String> upload(int port, byte[] png) throws IOException, InterruptedException {
         String boundary = "chestlens-crash-boundary";
         ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -217,16 +172,5 @@ class CrashRestartIT {
             rows.next();
             return rows.getString(1);
         }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String tail(Path log) throws IOException {
-        List<String> lines = Files.readAllLines(log);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 }
