@@ -52,7 +52,11 @@ public class LoginView extends Div implements BeforeEnterObserver {
         LoginI18n.ErrorMessage error = i18n.getErrorMessage();
         if (params.containsKey("locked")) {
             error.setTitle("Too many failed sign-ins");
-            error.setMessage("Sign-in is paused for this account or network for 15 minutes. Try again later.");
+            error.setMessage("Sign-in to this account is paused for up to 15 minutes. Try again later.");
+            form.setError(true);
+        } else if (params.containsKey("throttled")) {
+            error.setTitle("Too many failed sign-ins from this network");
+            error.setMessage("Sign-in from here is slowed down for a while: wait a minute, then try again.");
             form.setError(true);
         } else if (params.containsKey("disabled")) {
             error.setTitle("Account disabled");

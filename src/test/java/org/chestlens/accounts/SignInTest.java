@@ -87,14 +87,56 @@ class SignInTest extends KaribuTest {
     }
 
     @Test
-    void bruteForceFromOneAddressIsThrottledForEveryAccount() throws Exception {
-        String victim = TestAccounts.uniqueEmail("victim");
-        accounts.register(victim, "Victim", TestAccounts.PASSWORD);
+    void afterAnAddressIsLockedItsPeopleStillSignInButASprayerGetsOneGuessPerInterval() throws Exception {
+        String colleague = TestAccounts.uniqueEmail("colleague");
+        String another = TestAccounts.uniqueEmail("another");
+        accounts.register(colleague, "Colleague", TestAccounts.PASSWORD);
+        accounts.register(another, "Another", TestAccounts.PASSWORD);
+        // A hospital's NAT: someone sprays guesses at made-up accounts until the shared address is locked.
         for (int i = 0; i < 10; i++) {
-            mvc.perform(login(TestAccounts.uniqueEmail("spray"), "guess", "192.0.2.99"));
+            mvc.perform(login(TestAccounts.uniqueEmail("spray"), "guess", "192.0.2.99")).andExpect(redirectedUrl("/login?error"));
         }
-        mvc.perform(login(victim, TestAccounts.PASSWORD, "192.0.2.99")).andExpect(redirectedUrl("/login?locked"));
-        mvc.perform(login(victim, TestAccounts.PASSWORD, "192.0.2.100")).andExpect(authenticated());
+        // Colleagues behind the same address still sign in with their right passwords.
+        mvc.perform(login(colleague, TestAccounts.PASSWORD, "192.0.2.99")).andExpect(authenticated().withUsername(colleague));
+        mvc.perform(login(another, TestAccounts.PASSWORD, "192.0.2.99")).andExpect(authenticated().withUsername(another));
+        // The sprayer's next guess is checked (and wrong), and uses up the address's check for the interval:
+        // the guess after it is refused without trying the password.
+        mvc.perform(login(TestAccounts.uniqueEmail("spray"), "guess", "192.0.2.99")).andExpect(redirectedUrl("/login?error"));
+        mvc.perform(login(colleague, TestAccounts.PASSWORD, "192.0.2.99"))
+                .andExpect(unauthenticated()).andExpect(redirectedUrl("/login?throttled"));
+        // Other addresses are not affected.
+        mvc.perform(login(colleague, TestAccounts.PASSWORD, "192.0.2.100")).andExpect(authenticated());
+    }
+
+    @Test
+    void aCrossSiteLoginPostWithoutTheCsrfTokenDoesNotSignIn() throws Exception {
+        String email = TestAccounts.uniqueEmail("csrf");
+        accounts.register(email, "Login CSRF", TestAccounts.PASSWORD);
+        // What a form on another site posts: the right credentials (the attacker's own account), no CSRF token.
+        mvc.perform(post("/login").param("username", email).param("password", TestAccounts.PASSWORD)
+                        .header("Origin", "https://attacker.example").header("Sec-Fetch-Site", "cross-site"))
+                .andExpect(unauthenticated())
+                .andExpect(redirectedUrl("/login?expired"));
+        mvc.perform(post("/login").param("username", email).param("password", TestAccounts.PASSWORD)
+                        .param("_csrf", "forged"))
+                .andExpect(unauthenticated());
+    }
+
+    @Test
+    void aDisabledAccountIsOnlyCalledDisabledAfterItsRightPassword() throws Exception {
+        String email = TestAccounts.uniqueEmail("disabled-quiet");
+        Account admin = accounts.register(TestAccounts.uniqueEmail("admin"), "Admin", TestAccounts.PASSWORD);
+        accounts.ensureAdmin(admin.getEmail(), TestAccounts.PASSWORD);
+        Account account = accounts.register(email, "Disabled", TestAccounts.PASSWORD);
+        accounts.setEnabled(admin.getId(), account.getId(), false);
+
+        // A wrong password gets the answer any wrong password gets: nothing about the account's state.
+        mvc.perform(login(email, "not the password", "198.51.100.4"))
+                .andExpect(unauthenticated())
+                .andExpect(redirectedUrl("/login?error"));
+        mvc.perform(login(email, TestAccounts.PASSWORD, "198.51.100.4"))
+                .andExpect(unauthenticated())
+                .andExpect(redirectedUrl("/login?disabled"));
     }
 
     /** What the login form posts, from a given client address. */
