@@ -33,6 +33,7 @@ import org.chestlens.patients.Verdict;
 import org.chestlens.security.CurrentUser;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -162,6 +163,7 @@ class AnalysisController {
             if (requester.isEmpty()) {
                 throw new org.springframework.security.access.AccessDeniedException("patient studies need a token");
             }
+            patients.find(patientId).orElseThrow(() -> new ApiProblems.NotFound("No such patient."));
             result = patients.analyseStudy(patientId, request, studyDate, note);
         } else {
             if (studyDate != null) {
@@ -179,7 +181,7 @@ class AnalysisController {
     @PreAuthorize("isAuthenticated()")
     @Operation(summary = "Your analyses, newest first", security = @SecurityRequirement(name = "token"))
     PageJson<SummaryJson> list(@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
-        PageRequest pageRequest = PageRequest.of(Math.max(page, 0), Math.min(Math.max(size, 1), 100));
+        PageRequest pageRequest = ListingParameters.page(page, size, Sort.unsorted());
         return PageJson.of(analyses.listForOwner(currentUser.requireAccountId(), pageRequest), SummaryJson::of);
     }
 
