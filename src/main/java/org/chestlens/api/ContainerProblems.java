@@ -1,15 +1,21 @@
 package org.chestlens.api;
 
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.Writer;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import org.apache.catalina.Pipeline;
 import org.apache.catalina.Valve;
+import org.apache.catalina.connector.ClientAbortException;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.catalina.valves.ValveBase;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -53,6 +59,7 @@ class ContainerProblems {
                 // The host adds its own report valve at start unless one of exactly this class is present.
                 host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
             });
+            factory.addContextValves(new ApiErrorValve());
         }
 
         @Override
@@ -72,6 +79,59 @@ class ContainerProblems {
                 plain.handle(request, response, e);
             }
         };
+    }
+
+    /**
+     * Errors Tomcat raises itself while the application runs: a request body that cannot be read (cut short, too
+     * slow) makes Tomcat answer 400 and forward to the error page, which is the web UI's and sends the caller to the
+     * sign-in page. For the API the error is answered here, as problem+json, before the host looks for an error page.
+     */
+    static final class ApiErrorValve extends ValveBase {
+
+        ApiErrorValve() {
+            super(true);
+        }
+
+        @Override
+        public void invoke(Request request, Response response) throws IOException, ServletException {
+            getNext().invoke(request, response);
+            if (!isApi(request.getRequestURI()) || !response.isError() || response.isCommitted() || request.isAsync()
+                    || !response.setErrorReported()) {
+                return;
+            }
+            Throwable error = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+            boolean slow = false;
+            boolean cut = false;
+            for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+                slow |= cause instanceof SocketTimeoutException;
+                cut |= cause instanceof EOFException || cause instanceof ClientAbortException;
+            }
+            int status = slow ? HttpServletResponse.SC_REQUEST_TIMEOUT : response.getStatus();
+            String code;
+            String detail;
+            if (slow) {
+                code = "request-timeout";
+                detail = "The request body came too slowly and was stopped. Check the connection and try again.";
+            } else if (cut) {
+                // The same code as an upload whose parts end early (MultipartProblems).
+                boolean upload = String.valueOf(request.getContentType()).startsWith("multipart/");
+                code = upload ? "incomplete-upload" : "incomplete-request";
+                detail = upload ? "The upload ended before it was complete. Send the file again."
+                        : "The request ended before its body was complete. Send it again.";
+            } else {
+                code = "http-" + status;
+                detail = "The server could not handle this request.";
+            }
+            response.setSuspended(false);
+            response.setStatus(status);
+            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+            Writer writer = response.getReporter();
+            if (writer != null) {
+                writer.write(json(status, code, slow ? "Request timeout" : "Bad request", detail));
+            }
+            response.finishResponse();
+        }
     }
 
     /** Tomcat's error report, as problem+json for the API and for requests too broken to tell their address. */
