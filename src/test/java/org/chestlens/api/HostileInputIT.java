@@ -8,10 +8,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -23,12 +21,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
-import java.util.zip.Deflater;
 import org.chestlens.TestAccounts;
 import org.chestlens.accounts.Account;
 import org.chestlens.accounts.AccountService;
 import org.chestlens.accounts.ApiTokenService;
+import org.chestlens.imaging.HostileFiles;
 import org.chestlens.imaging.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -240,34 +237,11 @@ class HostileInputIT {
         cases.add(refused("'//' in the path", t -> t.get("/api//v1/model", null), 400, "invalid-url"));
         cases.add(refused("encoded ';' in the path", t -> t.get("/api/v1/model%3b", null), 400, "invalid-url"));
 
-        // The upload corpus: wrong types, bombs, truncations, polyglots.
-        byte[] png = TestImages.png(TestImages.phantomChest(320, 300, 3));
-        byte[] jpeg = TestImages.jpeg(TestImages.phantomChest(320, 300, 4));
-        cases.add(file("empty file", new byte[0], 400, "empty"));
-        cases.add(file("text", "not an image at all".getBytes(), 415, "unsupported-format"));
-        cases.add(file("GIF", "GIF89a\u0001\u0000\u0001\u0000".getBytes(StandardCharsets.ISO_8859_1), 415, "unsupported-format"));
-        cases.add(file("BMP", concat("BM".getBytes(), new byte[60]), 415, "unsupported-format"));
-        cases.add(file("TIFF", concat(new byte[] {'I', 'I', 42, 0}, new byte[60]), 415, "unsupported-format"));
-        cases.add(file("WebP", "RIFF\u0000\u0000\u0000\u0000WEBPVP8 ".getBytes(StandardCharsets.ISO_8859_1), 415,
-                "unsupported-format"));
-        cases.add(file("PDF holding a PNG", concat("%PDF-1.4\n".getBytes(), png), 415, "unsupported-format"));
-        cases.add(file("ZIP holding a PNG", concat(new byte[] {'P', 'K', 3, 4}, png), 415, "unsupported-format"));
-        cases.add(file("HTML", "<html><script>alert(1)</script></html>".getBytes(), 415, "unsupported-format"));
-        cases.add(file("PNG signature, then HTML", concat(Arrays.copyOf(png, 8), "<html><script>alert(1)</script>".getBytes()),
-                422, "corrupt"));
-        cases.add(file("PNG header bomb 100000 x 100000", pngHeaderOnly(100_000, 100_000), 422, "too-many-pixels"));
-        cases.add(file("PNG 8000 x 8000 (64 MP)", blackPng(8000, 8000), 422, "too-many-pixels"));
-        cases.add(file("PNG 16 x 16", TestImages.png(TestImages.phantomChest(16, 16, 1)), 422, "too-small"));
-        cases.add(file("PNG cut in half", Arrays.copyOf(png, png.length / 2), 422, "corrupt"));
-        cases.add(file("PNG with damaged pixel data", TestImages.damagedPixelData(png), 422, "corrupt"));
-        cases.add(file("JPEG header bomb 60000 x 60000", jpegWithSize(jpeg, 60_000, 60_000), 422, "too-many-pixels"));
-        cases.add(file("JPEG cut in half", Arrays.copyOf(jpeg, jpeg.length / 2), 422, "corrupt"));
-        cases.add(file("DICOM preamble only", concat(new byte[128], "DICM".getBytes()), 422, "corrupt", "dicom-not-image"));
-        cases.add(file("DICOM cut short", Arrays.copyOf(dicom(), 400), 422, "corrupt", "dicom-not-image"));
-        // Acceptable files a hostile client may send: analysed (201), never a 5xx.
-        cases.add(accepted("PNG followed by HTML (polyglot)", concat(png, "<html><script>alert(1)</script></html>".getBytes())));
-        cases.add(accepted("black 7000 x 7000 PNG (49 MP, 50 KB)", blackPng(7000, 7000)));
-        cases.add(accepted("16-bit RGBA PNG", rgba16Png(1500, 1400)));
+        // The upload corpus: wrong types, bombs, truncations, polyglots (shared with the UI's test).
+        for (HostileFiles.Entry entry : HostileFiles.corpus()) {
+            cases.add(entry.status() == 201 ? accepted(entry.name(), entry.bytes())
+                    : file(entry.name(), entry.bytes(), entry.status(), entry.codes().toArray(String[]::new)));
+        }
         return cases.stream().map(Arguments::of);
     }
 
@@ -393,7 +367,7 @@ class HostileInputIT {
 
     /** A file part; the name goes out byte for byte (UTF-8), NUL included. */
     private byte[] file(String name, byte[] bytes) {
-        return concat(("Content-Disposition: form-data; name=\"file\"; filename=\"" + name + "\"\r\n"
+        return HostileFiles.concat(("Content-Disposition: form-data; name=\"file\"; filename=\"" + name + "\"\r\n"
                 + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8), bytes);
     }
 
@@ -441,133 +415,4 @@ class HostileInputIT {
         return json.readTree(reply.body()).get("id").asLong();
     }
 
-    // --- generated files
-
-    static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
-
-    /** A PNG whose header claims the size, with no image data: refused from the header alone. */
-    static byte[] pngHeaderOnly(int width, int height) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 0).array());
-        chunk(out, "IEND", new byte[0]);
-        return out.toByteArray();
-    }
-
-    /** An all-black 8-bit grey PNG: a few KB that inflate to width x height bytes (a decompression bomb in small). */
-    static byte[] blackPng(int width, int height) {
-        byte[] row = new byte[width + 1];
-        Deflater deflater = new Deflater(9);
-        ByteArrayOutputStream idat = new ByteArrayOutputStream();
-        byte[] buffer = new byte[1 << 16];
-        for (int y = 0; y < height; y++) {
-            deflater.setInput(row);
-            while (!deflater.needsInput()) {
-                idat.write(buffer, 0, deflater.deflate(buffer));
-            }
-        }
-        deflater.finish();
-        while (!deflater.finished()) {
-            idat.write(buffer, 0, deflater.deflate(buffer));
-        }
-        deflater.end();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 0).array());
-        chunk(out, "IDAT", idat.toByteArray());
-        chunk(out, "IEND", new byte[0]);
-        return out.toByteArray();
-    }
-
-    /** A 16-bit RGBA PNG of the phantom chest (grey in all three channels, opaque). */
-    static byte[] rgba16Png(int width, int height) {
-        BufferedImage chest = TestImages.phantomChest(width, height, 11);
-        ByteArrayOutputStream raw = new ByteArrayOutputStream();
-        for (int y = 0; y < height; y++) {
-            raw.write(0);
-            for (int x = 0; x < width; x++) {
-                int v = (chest.getRGB(x, y) & 0xff) * 257;
-                for (int channel = 0; channel < 3; channel++) {
-                    raw.write(v >> 8);
-                    raw.write(v);
-                }
-                raw.write(0xff);
-                raw.write(0xff);
-            }
-        }
-        Deflater deflater = new Deflater(6);
-        deflater.setInput(raw.toByteArray());
-        deflater.finish();
-        ByteArrayOutputStream idat = new ByteArrayOutputStream();
-        byte[] buffer = new byte[1 << 16];
-        while (!deflater.finished()) {
-            idat.write(buffer, 0, deflater.deflate(buffer));
-        }
-        deflater.end();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 16).put((byte) 6).array());
-        chunk(out, "IDAT", idat.toByteArray());
-        chunk(out, "IEND", new byte[0]);
-        return out.toByteArray();
-    }
-
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-        byte[] name = type.getBytes(StandardCharsets.US_ASCII);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        out.writeBytes(name);
-        out.writeBytes(data);
-        CRC32 crc = new CRC32();
-        crc.update(name);
-        crc.update(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-    }
-
-    /** The JPEG with its frame header claiming another size (a header bomb). */
-    static byte[] jpegWithSize(byte[] jpeg, int width, int height) {
-        byte[] out = jpeg.clone();
-        for (int i = 2; i + 9 < out.length; i++) {
-            if ((out[i] & 0xff) == 0xff && ((out[i + 1] & 0xff) == 0xc0 || (out[i + 1] & 0xff) == 0xc2)) {
-                out[i + 5] = (byte) (height >> 8);
-                out[i + 6] = (byte) height;
-                out[i + 7] = (byte) (width >> 8);
-                out[i + 8] = (byte) width;
-                return out;
-            }
-        }
-        throw new IllegalStateException("no frame header");
-    }
-
-    /** A small explicit-VR little-endian DICOM file: meta header and a 64 x 64 8-bit image. */
-    static byte[] dicom() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[128]);
-        out.writeBytes("DICM".getBytes(StandardCharsets.US_ASCII));
-        element(out, 0x0002, 0x0010, "UI", "1.2.840.10008.1.2.1\0".getBytes(StandardCharsets.US_ASCII));
-        element(out, 0x0028, 0x0002, "US", new byte[] {1, 0});
-        element(out, 0x0028, 0x0004, "CS", "MONOCHROME2 ".getBytes(StandardCharsets.US_ASCII));
-        element(out, 0x0028, 0x0010, "US", new byte[] {64, 0});
-        element(out, 0x0028, 0x0011, "US", new byte[] {64, 0});
-        element(out, 0x0028, 0x0100, "US", new byte[] {8, 0});
-        element(out, 0x0028, 0x0101, "US", new byte[] {8, 0});
-        element(out, 0x0028, 0x0102, "US", new byte[] {7, 0});
-        element(out, 0x0028, 0x0103, "US", new byte[] {0, 0});
-        byte[] pixels = new byte[64 * 64];
-        Arrays.fill(pixels, (byte) 100);
-        out.writeBytes(new byte[] {(byte) 0xe0, 0x7f, 0x10, 0x00, 'O', 'B', 0, 0});
-        out.writeBytes(ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(pixels.length).array());
-        out.writeBytes(pixels);
-        return out.toByteArray();
-    }
-
-    private static void element(ByteArrayOutputStream out, int group, int tag, String vr, byte[] value) {
-        ByteBuffer head = ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        head.putShort((short) group).putShort((short) tag).put(vr.getBytes(StandardCharsets.US_ASCII)).putShort((short) value.length);
-        out.writeBytes(head.array());
-        out.writeBytes(value);
-    }
 }
