@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
-import java.util.zip.Deflater;
+import org.chestlens.imaging.HostileFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,7 +92,7 @@ class MemoryAdmissionIT {
 
     @Test
     void sixLargeUploadsAtOnceAreAnalysedOrToldToRetryNeverCalledDamaged() throws Exception {
-        byte[] png = rgba16(SIDE, SIDE);
+        byte[] png = HostileFiles.bandedRgba16Png(SIDE, SIDE);
         ExecutorService clients = Executors.newFixedThreadPool(6);
         try {
             List<Future<HttpResponse<String>>> replies = new ArrayList<>();
@@ -136,63 +134,5 @@ class MemoryAdmissionIT {
 
     private static URI uri(String path) {
         return URI.create("http://localhost:" + port + path);
-    }
-
-    /**
-     * A 16-bit RGBA PNG, grey in bands of 50 rows (a smooth chest-like shading across), opaque; every row filtered
-     * "Up", so repeated rows deflate to nearly nothing: about 1 MB for 392 MB of samples.
-     */
-    static byte[] rgba16(int width, int height) {
-        Deflater deflater = new Deflater(1);
-        ByteArrayOutputStream idat = new ByteArrayOutputStream();
-        byte[] buffer = new byte[1 << 16];
-        byte[] previous = new byte[width * 8];
-        byte[] current = new byte[width * 8];
-        byte[] filtered = new byte[width * 8 + 1];
-        for (int y = 0; y < height; y++) {
-            int band = y / 50 * 50;
-            for (int x = 0; x < width; x++) {
-                int v = (int) (32768 + 20000 * Math.cos((x - width / 2.0) / width * 3) * Math.cos((band - height / 2.0) / height * 3));
-                for (int c = 0; c < 3; c++) {
-                    current[x * 8 + c * 2] = (byte) (v >> 8);
-                    current[x * 8 + c * 2 + 1] = (byte) v;
-                }
-                current[x * 8 + 6] = (byte) 0xff;
-                current[x * 8 + 7] = (byte) 0xff;
-            }
-            filtered[0] = 2; // Up
-            for (int i = 0; i < current.length; i++) {
-                filtered[i + 1] = (byte) (current[i] - previous[i]);
-            }
-            deflater.setInput(filtered);
-            while (!deflater.needsInput()) {
-                idat.write(buffer, 0, deflater.deflate(buffer));
-            }
-            byte[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        deflater.finish();
-        while (!deflater.finished()) {
-            idat.write(buffer, 0, deflater.deflate(buffer));
-        }
-        deflater.end();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 16).put((byte) 6).array());
-        chunk(out, "IDAT", idat.toByteArray());
-        chunk(out, "IEND", new byte[0]);
-        return out.toByteArray();
-    }
-
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-        byte[] name = type.getBytes(StandardCharsets.US_ASCII);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        out.writeBytes(name);
-        out.writeBytes(data);
-        CRC32 crc = new CRC32();
-        crc.update(name);
-        crc.update(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 }

@@ -88,11 +88,61 @@ public final class HostileFiles {
     /** An all-black 8-bit grey PNG: a few KB that inflate to width x height bytes (a decompression bomb in small). */
     public static byte[] blackPng(int width, int height) {
         byte[] row = new byte[width + 1];
-        Deflater deflater = new Deflater(9);
+        return png(width, height, 8, 0, y -> row);
+    }
+
+    /** A 16-bit RGBA PNG of the phantom chest (grey in all three channels, opaque). */
+    public static byte[] rgba16Png(int width, int height) {
+        BufferedImage chest = TestImages.phantomChest(width, height, 11);
+        byte[] row = new byte[width * 8 + 1];
+        return png(width, height, 16, 6, y -> {
+            for (int x = 0; x < width; x++) {
+                int v = (chest.getRGB(x, y) & 0xff) * 257;
+                rgba16(row, 1 + x * 8, v);
+            }
+            return row;
+        });
+    }
+
+    /**
+     * A large 16-bit RGBA PNG that is small on disk: grey in bands of 50 rows (a smooth chest-like shading across),
+     * opaque, every row filtered "Up", so repeated rows deflate to nearly nothing (about 1 MB for 7000 x 7000).
+     */
+    public static byte[] bandedRgba16Png(int width, int height) {
+        byte[] previous = new byte[width * 8];
+        byte[] current = new byte[width * 8];
+        byte[] row = new byte[width * 8 + 1];
+        row[0] = 2; // Up
+        return png(width, height, 16, 6, y -> {
+            int band = y / 50 * 50;
+            for (int x = 0; x < width; x++) {
+                rgba16(current, x * 8, (int) (32768 + 20000 * Math.cos((x - width / 2.0) / width * 3)
+                        * Math.cos((band - height / 2.0) / height * 3)));
+            }
+            for (int i = 0; i < current.length; i++) {
+                row[i + 1] = (byte) (current[i] - previous[i]);
+            }
+            System.arraycopy(current, 0, previous, 0, current.length);
+            return row;
+        });
+    }
+
+    private static void rgba16(byte[] row, int at, int grey) {
+        for (int c = 0; c < 3; c++) {
+            row[at + c * 2] = (byte) (grey >> 8);
+            row[at + c * 2 + 1] = (byte) grey;
+        }
+        row[at + 6] = (byte) 0xff;
+        row[at + 7] = (byte) 0xff;
+    }
+
+    /** A PNG from its rows (each with its filter byte first), deflated as they come. */
+    private static byte[] png(int width, int height, int depth, int colourType, java.util.function.IntFunction<byte[]> rows) {
+        Deflater deflater = new Deflater(1);
         ByteArrayOutputStream idat = new ByteArrayOutputStream();
         byte[] buffer = new byte[1 << 16];
         for (int y = 0; y < height; y++) {
-            deflater.setInput(row);
+            deflater.setInput(rows.apply(y));
             while (!deflater.needsInput()) {
                 idat.write(buffer, 0, deflater.deflate(buffer));
             }
@@ -104,40 +154,7 @@ public final class HostileFiles {
         deflater.end();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 0).array());
-        chunk(out, "IDAT", idat.toByteArray());
-        chunk(out, "IEND", new byte[0]);
-        return out.toByteArray();
-    }
-
-    /** A 16-bit RGBA PNG of the phantom chest (grey in all three channels, opaque). */
-    public static byte[] rgba16Png(int width, int height) {
-        BufferedImage chest = TestImages.phantomChest(width, height, 11);
-        ByteArrayOutputStream raw = new ByteArrayOutputStream();
-        for (int y = 0; y < height; y++) {
-            raw.write(0);
-            for (int x = 0; x < width; x++) {
-                int v = (chest.getRGB(x, y) & 0xff) * 257;
-                for (int channel = 0; channel < 3; channel++) {
-                    raw.write(v >> 8);
-                    raw.write(v);
-                }
-                raw.write(0xff);
-                raw.write(0xff);
-            }
-        }
-        Deflater deflater = new Deflater(6);
-        deflater.setInput(raw.toByteArray());
-        deflater.finish();
-        ByteArrayOutputStream idat = new ByteArrayOutputStream();
-        byte[] buffer = new byte[1 << 16];
-        while (!deflater.finished()) {
-            idat.write(buffer, 0, deflater.deflate(buffer));
-        }
-        deflater.end();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 16).put((byte) 6).array());
+        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) depth).put((byte) colourType).array());
         chunk(out, "IDAT", idat.toByteArray());
         chunk(out, "IEND", new byte[0]);
         return out.toByteArray();
