@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Optional;
 import org.chestlens.audit.AuditTrail;
 import org.chestlens.security.ChestLensPrincipal;
+import org.chestlens.security.PlainText;
 import org.springframework.context.event.EventListener;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
@@ -196,7 +197,7 @@ public class AccountService {
         if (email.length() > MAX_EMAIL) {
             throw new AccountException("email", "An email address has at most " + MAX_EMAIL + " characters.");
         }
-        if (!email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+        if (!email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+") || !PlainText.isSingleLine(email)) {
             throw new AccountException("email", "Enter a valid email address, like name@hospital.org.");
         }
     }
@@ -207,6 +208,9 @@ public class AccountService {
         }
         if (name.length() > MAX_DISPLAY_NAME) {
             throw new AccountException("displayName", "Use at most " + MAX_DISPLAY_NAME + " characters.");
+        }
+        if (!PlainText.isSingleLine(name)) {
+            throw new AccountException("displayName", "A name cannot contain line breaks, tabs or other control characters.");
         }
     }
 }

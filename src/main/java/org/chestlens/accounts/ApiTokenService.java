@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import org.chestlens.audit.AuditTrail;
 import org.chestlens.security.ChestLensPrincipal;
+import org.chestlens.security.PlainText;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -46,7 +47,7 @@ public class ApiTokenService {
     @Transactional
     public CreatedToken create(long accountId, String name, Duration validFor) {
         String trimmed = name == null ? "" : name.trim();
-        if (trimmed.isEmpty() || trimmed.length() > 100) {
+        if (trimmed.isEmpty() || trimmed.length() > 100 || !PlainText.isSingleLine(trimmed)) {
             throw new AccountException("tokenName", "Give the token a name of 1 to 100 characters, e.g. the script that uses it.");
         }
         if (tokens.countByAccountId(accountId) >= MAX_TOKENS_PER_ACCOUNT) {

@@ -32,6 +32,7 @@ import org.chestlens.imaging.InvalidImageException;
 import org.chestlens.inference.InferenceEngine;
 import org.chestlens.inference.ModelManifest;
 import org.chestlens.inference.Prediction;
+import org.chestlens.security.PlainText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -79,8 +80,10 @@ public class AnalysisService {
     /** Decodes uploads, as many at once as analyses may run, while the caller's thread stores the upload. */
     private final ExecutorService decoders;
     private final AnalysisMetrics metrics;
+    /** Heap for analyses in progress: reserved from the image header before decoding. */
+    private final MemoryBudget memory;
 
-    AnalysisService(ImageDecoder decoder, InferenceEngine engine, AnalysisRepository analyses,
+    AnalysisService(ImageDecoder decoder, InferenceEngine engine, MemoryBudget memory, AnalysisRepository analyses,
                     AnalysisImageRepository images, AnalysisWriter writer, Renderer renderer,
                     ApplicationEventPublisher events,
                     PlatformTransactionManager transactions, Clock clock, MeterRegistry meters,
@@ -89,6 +92,7 @@ public class AnalysisService {
                     @Value("${chestlens.analysis.max-concurrent:0}") int maxConcurrent) {
         this.decoder = decoder;
         this.engine = engine;
+        this.memory = memory;
         this.analyses = analyses;
         this.images = images;
         this.writer = writer;
@@ -167,19 +171,23 @@ public class AnalysisService {
         }
         ModelManifest manifest = engine.manifest().orElseThrow();
         Map<String, Double> timings = new LinkedHashMap<>();
+        ImageDecoder.Inspection inspection = refusedAsUpload(() -> decoder.inspect(request.bytes()));
         long queued = System.nanoTime();
-        running.acquireUninterruptibly();
-        try {
-            timings.put("queue", millis(queued));
-            return analyse(request, manifest, timings, start);
-        } finally {
-            running.release();
+        // Memory first (may answer "busy"), then a turn on the cores: both before any pixel is decoded.
+        try (MemoryBudget.Reservation reserved = memory.reserve(inspection.workingBytes(), request.bytes().length)) {
+            running.acquireUninterruptibly();
+            try {
+                timings.put("queue", millis(queued));
+                return analyse(request, inspection, manifest, timings, start);
+            } finally {
+                running.release();
+            }
         }
     }
 
-    private AnalysisResult analyse(AnalysisRequest request, ModelManifest manifest, Map<String, Double> timings, long start) {
+    private AnalysisResult analyse(AnalysisRequest request, ImageDecoder.Inspection inspection, ModelManifest manifest,
+                                   Map<String, Double> timings, long start) {
         byte[] bytes = request.bytes();
-        ImageDecoder.Inspection inspection = refusedAsUpload(() -> decoder.inspect(bytes));
 
         // One transaction from here to the stored analysis, which overlaps the stages that would leave a core idle:
         // the upload (the largest write) goes to the database from this thread while another decodes it; the
@@ -422,9 +430,7 @@ public class AnalysisService {
      * @throws InvalidUploadException for a date in the future
      */
     public boolean setStudyDate(String publicId, long ownerId, Optional<LocalDate> studyDate) {
-        if (studyDate.map(d -> d.isAfter(LocalDate.now(clock).plusDays(1))).orElse(false)) {
-            throw new InvalidUploadException(UploadProblem.INVALID_DETAILS, "The study date is in the future.");
-        }
+        studyDate.ifPresent(this::checkStudyDate);
         return Boolean.TRUE.equals(transaction.execute(s -> analyses.findByPublicId(publicId)
                 .filter(a -> Long.valueOf(ownerId).equals(a.getOwnerId()))
                 .map(a -> {
@@ -479,17 +485,31 @@ public class AnalysisService {
     }
 
     private void checkDetails(AnalysisRequest request) {
+        if (!request.note().map(PlainText::isMultiLine).orElse(true)) {
+            throw new InvalidUploadException(UploadProblem.INVALID_DETAILS, "note", CONTROL_CHARACTERS_IN_NOTE);
+        }
         if (request.note().map(String::length).orElse(0) > AnalysisRequest.MAX_NOTE_LENGTH) {
-            throw new InvalidUploadException(UploadProblem.INVALID_DETAILS,
+            throw new InvalidUploadException(UploadProblem.INVALID_DETAILS, "note",
                     "The note is longer than " + AnalysisRequest.MAX_NOTE_LENGTH + " characters.");
         }
-        // A day of slack: the uploader's calendar may be ahead of the server's.
-        if (request.studyDate().map(d -> d.isAfter(LocalDate.now(clock).plusDays(1))).orElse(false)) {
-            throw new InvalidUploadException(UploadProblem.INVALID_DETAILS, "The study date is in the future.");
-        }
+        request.studyDate().ifPresent(this::checkStudyDate);
         if (request.patientId().isPresent() && request.ownerId().isEmpty()) {
-            throw new InvalidUploadException(UploadProblem.INVALID_DETAILS,
+            throw new InvalidUploadException(UploadProblem.INVALID_DETAILS, "patientId",
                     "Only a signed-in clinician can file an analysis under a patient.");
+        }
+    }
+
+    static final String CONTROL_CHARACTERS_IN_NOTE = "The note contains a control character (such as NUL) that cannot "
+            + "be stored. Remove it and try again.";
+
+    private void checkStudyDate(LocalDate date) {
+        if (date.isBefore(AnalysisRequest.EARLIEST_STUDY_DATE)) {
+            throw new InvalidUploadException(UploadProblem.INVALID_DETAILS, "studyDate",
+                    "The study date is before X-rays were discovered (8 November 1895). Enter the date the X-ray was taken.");
+        }
+        // A day of slack: the uploader's calendar may be ahead of the server's.
+        if (date.isAfter(LocalDate.now(clock).plusDays(1))) {
+            throw new InvalidUploadException(UploadProblem.INVALID_DETAILS, "studyDate", "The study date is in the future.");
         }
     }
 

@@ -24,7 +24,9 @@ public enum UploadProblem {
     /** A DICOM encoding this server cannot read (e.g. 12-bit lossy JPEG, JPEG-LS), or a data set it will not parse (sequences nested too deep). */
     DICOM_UNSUPPORTED(422),
     /** A detail of the request is invalid (study date in the future, note too long, unknown patient...). */
-    INVALID_DETAILS(400);
+    INVALID_DETAILS(400),
+    /** Not the file's fault: too many large images are being analysed; try again later (Retry-After). */
+    BUSY(503);
 
     private final int httpStatus;
 

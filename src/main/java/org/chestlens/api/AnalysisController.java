@@ -35,6 +35,7 @@ import org.chestlens.references.SimilarCases;
 import org.chestlens.security.CurrentUser;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -173,6 +174,7 @@ class AnalysisController {
             if (requester.isEmpty()) {
                 throw new org.springframework.security.access.AccessDeniedException("patient studies need a token");
             }
+            patients.find(patientId).orElseThrow(() -> new ApiProblems.NotFound("No such patient."));
             result = patients.analyseStudy(patientId, request, studyDate, note);
         } else {
             if (studyDate != null) {
@@ -190,7 +192,7 @@ class AnalysisController {
     @PreAuthorize("isAuthenticated()")
     @Operation(summary = "Your analyses, newest first", security = @SecurityRequirement(name = "token"))
     PageJson<SummaryJson> list(@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
-        PageRequest pageRequest = PageRequest.of(Math.max(page, 0), Math.min(Math.max(size, 1), 100));
+        PageRequest pageRequest = ListingParameters.page(page, size, Sort.unsorted());
         return PageJson.of(analyses.listForOwner(currentUser.requireAccountId(), pageRequest), SummaryJson::of);
     }
 

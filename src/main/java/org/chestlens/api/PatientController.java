@@ -69,8 +69,8 @@ class PatientController {
     AnalysisController.PageJson<PatientJson> list(@RequestParam(defaultValue = "") String q,
                                                   @RequestParam(defaultValue = "0") int page,
                                                   @RequestParam(defaultValue = "20") int size) {
-        PageRequest request = PageRequest.of(Math.max(page, 0), Math.min(Math.max(size, 1), 100), Sort.by("reference"));
-        return AnalysisController.PageJson.of(patients.overview(q, request), PatientJson::of);
+        PageRequest request = ListingParameters.page(page, size, Sort.by("reference"));
+        return AnalysisController.PageJson.of(patients.overview(ListingParameters.searchText(q), request), PatientJson::of);
     }
 
     @PostMapping

@@ -164,6 +164,32 @@ final class DicomDecoder {
         return dataset.image(codec, limits);
     }
 
+    /**
+     * Rows x columns x samples per pixel, read from the data set without decoding a pixel (for the memory
+     * admission), or -1 when the file does not say or cannot be read that far (decoding then says why).
+     * Deflated files answer -1 too: their data set would have to be inflated first.
+     */
+    static long samples(byte[] file) {
+        try {
+            DicomDecoder meta = new DicomDecoder(file, true, false);
+            int at = 132;
+            while (at + 8 <= file.length && meta.u16(at) == 0x0002) {
+                at = meta.readElement(at, meta.elements, true);
+            }
+            String syntax = meta.string(TRANSFER_SYNTAX);
+            if (syntax == null || syntax.equals(DEFLATED_LE)) {
+                return -1;
+            }
+            DicomDecoder dataset = new DicomDecoder(file, !syntax.equals(IMPLICIT_LE), syntax.equals(EXPLICIT_BE));
+            dataset.parse(at);
+            long rows = dataset.intValue(ROWS, -1);
+            long columns = dataset.intValue(COLUMNS, -1);
+            return rows <= 0 || columns <= 0 ? -1 : rows * columns * Math.max(1, dataset.intValue(SAMPLES_PER_PIXEL, 1));
+        } catch (RuntimeException | StackOverflowError e) {
+            return -1;
+        }
+    }
+
     private void parse(int at) {
         while (at + 8 <= data.length) {
             at = readElement(at, elements, true);

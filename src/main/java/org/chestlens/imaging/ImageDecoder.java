@@ -50,19 +50,32 @@ public class ImageDecoder {
      * @throws InvalidImageException with a message for the uploader when the image is refused
      */
     public DecodedImage decode(byte[] bytes) {
-        return switch (format(bytes)) {
-            case PNG -> png(bytes);
-            case JPEG -> jpeg(bytes);
-            case DICOM -> dicom(bytes);
-        };
+        try {
+            return switch (format(bytes)) {
+                case PNG -> png(bytes);
+                case JPEG -> jpeg(bytes);
+                case DICOM -> dicom(bytes);
+            };
+        } catch (OutOfMemoryError e) {
+            // Only this decode's arrays were being filled: they are garbage now, and the server carries on.
+            throw InvalidImageException.busy(e);
+        }
     }
 
     /**
-     * What is known of an upload before any pixel is decoded: its format, and the copy to keep where that needs
-     * no decoding (PNG up to 8 bits, JPEG: the upload without metadata).
+     * What is known of an upload before any pixel is decoded: its format, the copy to keep where that needs
+     * no decoding (PNG up to 8 bits, JPEG: the upload without metadata), and the heap its analysis will need
+     * at the peak ({@link #workingBytes}).
      */
-    public record Inspection(ImageFormat format, Optional<EncodedImage> copyToKeep) {
+    public record Inspection(ImageFormat format, Optional<EncodedImage> copyToKeep, long workingBytes) {
     }
+
+    /**
+     * Heap bytes per pixel that analysing an image takes beyond decoding it: the grey image (1), the PNG copy to keep
+     * of a 16-bit or DICOM image (the encoder's filtered rows and output, about 2.3), and a float copy of the image (4)
+     * for a model whose resize rule is not "stretch" (the release's members resize straight from the bytes).
+     */
+    static final int ANALYSIS_BYTES_PER_PIXEL = 8;
 
     /**
      * The checks that need only the bytes and the header (size, format, pixel count, JPEG coding), so that a caller
@@ -77,16 +90,51 @@ public class ImageDecoder {
                 PngChunks.Header header = PngChunks.header(bytes);
                 checkSize(header.width(), header.height(), limits);
                 yield new Inspection(format, header.bitDepth() == 16 ? Optional.empty()
-                        : Optional.of(new EncodedImage(PngChunks.strip(bytes), format.mediaType())));
+                        : Optional.of(new EncodedImage(PngChunks.strip(bytes), format.mediaType())),
+                        workingBytes(bytes, (long) header.width() * header.height(), pngDecodeBytesPerPixel(header, bytes)));
             }
             case JPEG -> {
                 JpegSegments.Header header = JpegSegments.header(bytes);
                 checkJpeg(header);
+                // ImageIO's raster: one byte per component and pixel.
                 yield new Inspection(format, browsersShow(header)
-                        ? Optional.of(new EncodedImage(JpegSegments.strip(bytes), format.mediaType())) : Optional.empty());
+                        ? Optional.of(new EncodedImage(JpegSegments.strip(bytes), format.mediaType())) : Optional.empty(),
+                        workingBytes(bytes, (long) header.width() * header.height(), header.components()));
             }
-            case DICOM -> new Inspection(format, Optional.empty());
+            case DICOM -> {
+                long samples = DicomDecoder.samples(bytes);
+                // Unknown size: as much as the largest image allowed, in colour.
+                long pixels = samples > 0 ? samples : limits.maxPixels() * 3;
+                // The decoder's int arrays (raw, masked, rescaled: 4 bytes each) and the decoded frame, per sample.
+                yield new Inspection(format, Optional.empty(), workingBytes(bytes, pixels, DICOM_DECODE_BYTES_PER_SAMPLE));
+            }
         };
+    }
+
+    private static final int DICOM_DECODE_BYTES_PER_SAMPLE = 14;
+
+    /**
+     * Peak heap to analyse an upload: the upload and its stripped copy, what decoding holds beyond the grey image,
+     * and {@link #ANALYSIS_BYTES_PER_PIXEL}. An estimate from the header, for the memory admission; README,
+     * "Reliability", gives the figures.
+     */
+    private static long workingBytes(byte[] bytes, long pixels, int decodeBytesPerPixel) {
+        return 2L * bytes.length + pixels * (decodeBytesPerPixel + ANALYSIS_BYTES_PER_PIXEL);
+    }
+
+    private static int pngDecodeBytesPerPixel(PngChunks.Header header, byte[] bytes) {
+        if (FastPng.handles(header, bytes)) {
+            return FastPng.extraBytesPerPixel(header);
+        }
+        // ImageIO's raster (palette and 1/2/4-bit: one byte a pixel at most), and at 16 bits the int samples of
+        // the min-max stretch.
+        int channels = switch (header.colourType()) {
+            case 2 -> 3;
+            case 4 -> 2;
+            case 6 -> 4;
+            default -> 1;
+        };
+        return header.bitDepth() == 16 ? channels * 2 + 4 : channels;
     }
 
     private ImageFormat format(byte[] bytes) {
@@ -211,6 +259,12 @@ public class ImageDecoder {
         } catch (IOException | RuntimeException e) {
             if (e instanceof InvalidImageException invalid) {
                 throw invalid;
+            }
+            // ImageIO wraps everything a reader throws, an OutOfMemoryError too ("Caught exception during read").
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof OutOfMemoryError) {
+                    throw InvalidImageException.busy(e);
+                }
             }
             throw new InvalidImageException(ImageProblem.CORRUPT, "The file could not be read: the " + what
                     + " is truncated or damaged. Please upload it again.", e);

@@ -10,5 +10,7 @@ public enum ImageProblem {
     CORRUPT,
     DICOM_NOT_IMAGE,
     DICOM_MULTIFRAME,
-    DICOM_UNSUPPORTED
+    DICOM_UNSUPPORTED,
+    /** Not the file's fault: the server had not enough memory free to decode it now. */
+    BUSY
 }

@@ -19,6 +19,12 @@ public class InvalidImageException extends RuntimeException {
         return problem;
     }
 
+    /** Decoding ran out of memory: the file may be fine, the server was too busy; say so, never "damaged". */
+    static InvalidImageException busy(Throwable cause) {
+        return new InvalidImageException(ImageProblem.BUSY, "The server is busy with other large images and could not "
+                + "read this one now. Nothing was stored; please try again in a minute.", cause);
+    }
+
     static InvalidImageException corrupt(String what) {
         return new InvalidImageException(ImageProblem.CORRUPT,
                 "The file could not be read: " + what + ". It may be truncated or damaged; please upload it again.");

@@ -65,6 +65,19 @@ final class Rasters {
         return new GreyImage(w, h, out);
     }
 
+    /** The same stretch for 16-bit samples already in memory, whose min and max are known, into {@code out}. */
+    static void stretch(char[] values, int lo, int hi, byte[] out) {
+        if (hi > lo) {
+            double range = hi - lo;
+            for (int i = 0; i < out.length; i++) {
+                double v = Math.floor((values[i] - lo) * 255.0 / range + 0.5);
+                out[i] = (byte) Math.max(0, Math.min(255, (int) v));
+            }
+        } else {
+            java.util.Arrays.fill(out, (byte) 0);
+        }
+    }
+
     private static GreyImage stretch16(Raster raster, int w, int h) {
         return stretch(raster.getSamples(0, 0, w, h, 0, new int[w * h]), w, h);
     }

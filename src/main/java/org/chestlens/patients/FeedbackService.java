@@ -15,6 +15,7 @@ import org.chestlens.analysis.AnalysisService;
 import org.chestlens.analysis.Finding;
 import org.chestlens.audit.AuditTrail;
 import org.chestlens.security.CurrentUser;
+import org.chestlens.security.PlainText;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
@@ -69,23 +70,27 @@ public class FeedbackService {
         long owner = currentUser.requireAccountId();
         AnalysisResult analysis = analysisService.find(publicId, Optional.of(owner))
                 .filter(a -> a.ownerId().equals(Optional.of(owner)))
-                .orElseThrow(() -> new PatientException(null, "This analysis does not exist or is not yours."));
+                .orElseThrow(() -> new FeedbackException(null, "This analysis does not exist or is not yours."));
         if (!analysis.completed()) {
-            throw new PatientException(null, "An image that could not be analysed has no findings to give feedback on.");
+            throw new FeedbackException(null, "An image that could not be analysed has no findings to give feedback on.");
         }
         Set<String> reported = analysis.findings().stream().map(Finding::code).collect(Collectors.toSet());
         Map<String, Verdict> clean = new LinkedHashMap<>();
         verdicts.forEach((code, verdict) -> {
             if (verdict != null) {
                 if (!reported.contains(code)) {
-                    throw new PatientException(null, "There is no finding \"" + code + "\" in this analysis.");
+                    throw new FeedbackException("verdicts", "There is no finding \"" + code + "\" in this analysis.");
                 }
                 clean.put(code, verdict);
             }
         });
         String text = note == null || note.isBlank() ? null : note.strip();
         if (text != null && text.length() > AnalysisRequest.MAX_NOTE_LENGTH) {
-            throw new PatientException("note", "A note has at most " + AnalysisRequest.MAX_NOTE_LENGTH + " characters.");
+            throw new FeedbackException("note", "A note has at most " + AnalysisRequest.MAX_NOTE_LENGTH + " characters.");
+        }
+        if (!PlainText.isMultiLine(text)) {
+            throw new FeedbackException("note", "The note contains a control character (such as NUL) that cannot be "
+                    + "stored. Remove it and try again.");
         }
         Feedback saved = writing.execute(status -> {
             Feedback entry = feedback.findByAnalysisPublicIdAndOwnerId(publicId, owner)

@@ -17,6 +17,7 @@ import org.chestlens.analysis.FindingDescription;
 import org.chestlens.analysis.UploadRefusedException;
 import org.chestlens.audit.AuditTrail;
 import org.chestlens.security.CurrentUser;
+import org.chestlens.security.PlainText;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
@@ -105,16 +106,24 @@ public class PatientService {
      */
     public AnalysisResult analyseStudy(long patientId, AnalysisRequest upload, LocalDate studyDate, String note) {
         long owner = owner();
-        Patient patient = find(patientId).orElseThrow(() -> new UploadRefusedException(
+        Patient patient = find(patientId).orElseThrow(() -> new UploadRefusedException("patientId",
                 "This patient does not exist or is not yours."));
         if (studyDate == null) {
-            throw new UploadRefusedException("Enter the date the X-ray was taken.");
+            throw new UploadRefusedException("studyDate", "Enter the date the X-ray was taken.");
         }
         if (studyDate.isAfter(LocalDate.now(clock))) {
-            throw new UploadRefusedException("The study date is in the future. Enter the date the X-ray was taken.");
+            throw new UploadRefusedException("studyDate", "The study date is in the future. Enter the date the X-ray was taken.");
+        }
+        if (studyDate.isBefore(AnalysisRequest.EARLIEST_STUDY_DATE)) {
+            throw new UploadRefusedException("studyDate", "The study date is before X-rays were discovered (8 November 1895). "
+                    + "Enter the date the X-ray was taken.");
+        }
+        if (!PlainText.isMultiLine(note)) {
+            throw new UploadRefusedException("note", "The note contains a control character (such as NUL) that cannot be "
+                    + "stored. Remove it and try again.");
         }
         if (note != null && note.strip().length() > AnalysisRequest.MAX_NOTE_LENGTH) {
-            throw new UploadRefusedException("The note has more than " + AnalysisRequest.MAX_NOTE_LENGTH + " characters.");
+            throw new UploadRefusedException("note", "The note has more than " + AnalysisRequest.MAX_NOTE_LENGTH + " characters.");
         }
         AnalysisResult result = analysisService.analyse(upload.withOwner(owner).withPatient(patient.getId())
                 .withStudyDate(studyDate).withNote(note));
@@ -142,6 +151,9 @@ public class PatientService {
         Patient patient = require(patientId);
         if (studyDate.map(d -> d.isAfter(LocalDate.now(clock))).orElse(false)) {
             throw new PatientException("studyDate", "The study date is in the future. Enter the date the X-ray was taken.");
+        }
+        if (studyDate.map(d -> d.isBefore(AnalysisRequest.EARLIEST_STUDY_DATE)).orElse(false)) {
+            throw new PatientException("studyDate", "The study date is before X-rays were discovered (8 November 1895).");
         }
         if (!analysisService.attachToPatient(publicId, owner, Optional.of(patient.getId()))) {
             throw new PatientException(null, "This analysis does not exist or is not yours.");
@@ -244,14 +256,22 @@ public class PatientService {
         return currentUser.requireAccountId();
     }
 
-    /** Two sessions may create the same reference at once: the unique index has the last word. */
+    /**
+     * Two sessions may create the same reference at once: the unique index has the last word. Only a unique
+     * violation means that; anything else the database refuses is not reported as a duplicate.
+     */
     private Patient saveChecked(Patient patient, PatientDetails clean) {
         try {
             return patients.saveAndFlush(patient);
         } catch (DataIntegrityViolationException e) {
-            throw duplicateReference(clean.reference());
+            if (e.getMostSpecificCause() instanceof java.sql.SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                throw duplicateReference(clean.reference());
+            }
+            throw e;
         }
     }
+
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private PatientDetails check(PatientDetails details) {
         String reference = trimToNull(details.reference());
@@ -261,12 +281,17 @@ public class PatientService {
         if (reference.length() > MAX_REFERENCE) {
             throw new PatientException("reference", "A reference has at most " + MAX_REFERENCE + " characters.");
         }
-        if (reference.chars().anyMatch(Character::isISOControl)) {
-            throw new PatientException("reference", "A reference cannot contain line breaks or tabs.");
+        if (!PlainText.isSingleLine(reference)) {
+            throw new PatientException("reference", "A reference cannot contain line breaks, tabs or other control "
+                    + "characters (such as NUL).");
         }
         String name = trimToNull(details.name());
         if (name != null && name.length() > MAX_NAME) {
             throw new PatientException("name", "A name has at most " + MAX_NAME + " characters.");
+        }
+        if (!PlainText.isSingleLine(name)) {
+            throw new PatientException("name", "A name cannot contain line breaks, tabs or other control characters "
+                    + "(such as NUL).");
         }
         Integer birthYear = details.birthYear();
         int thisYear = Year.now(clock).getValue();
@@ -276,6 +301,10 @@ public class PatientService {
         String notes = trimToNull(details.notes());
         if (notes != null && notes.length() > MAX_NOTES) {
             throw new PatientException("notes", "Notes have at most " + MAX_NOTES + " characters.");
+        }
+        if (!PlainText.isMultiLine(notes)) {
+            throw new PatientException("notes", "Notes cannot contain control characters (such as NUL); line breaks "
+                    + "and tabs are fine.");
         }
         return new PatientDetails(reference, name, birthYear, details.sex(), notes);
     }
@@ -292,9 +321,12 @@ public class PatientService {
         return trimmed.isEmpty() ? null : trimmed;
     }
 
-    /** Lower-cased, with LIKE wildcards escaped so "%" or "_" typed by a user match themselves. */
+    /**
+     * Lower-cased, with LIKE wildcards escaped so "%" or "_" typed by a user match themselves; control characters
+     * (which no reference or name holds, and PostgreSQL refuses as NUL) are dropped.
+     */
     static String likePattern(String text) {
-        String trimmed = text == null ? "" : text.strip().toLowerCase(java.util.Locale.ROOT);
+        String trimmed = text == null ? "" : text.replaceAll("\\p{Cntrl}", "").strip().toLowerCase(java.util.Locale.ROOT);
         return trimmed.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 }

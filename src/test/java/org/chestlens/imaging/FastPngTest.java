@@ -35,6 +35,43 @@ class FastPngTest {
         }
     }
 
+    /** 16-bit grey (min-max stretch), grey+alpha, RGB and RGBA (high bytes, PIL's ";16B" modes), as ImageIO reads them. */
+    @Test
+    void sixteenBitImagesGiveImageIosPixels() {
+        Random random = new Random(16);
+        int[][] layouts = {{1, 0}, {1, 1}, {3, 0}, {3, 1}};
+        for (int[] layout : layouts) {
+            for (int size : new int[] {1, 9, 130}) {
+                int bands = layout[0] + layout[1];
+                java.awt.color.ColorSpace space = java.awt.color.ColorSpace.getInstance(layout[0] == 1
+                        ? java.awt.color.ColorSpace.CS_GRAY : java.awt.color.ColorSpace.CS_sRGB);
+                java.awt.image.ComponentColorModel model = new java.awt.image.ComponentColorModel(space, layout[1] == 1, false,
+                        layout[1] == 1 ? java.awt.Transparency.TRANSLUCENT : java.awt.Transparency.OPAQUE,
+                        java.awt.image.DataBuffer.TYPE_USHORT);
+                java.awt.image.WritableRaster raster = model.createCompatibleWritableRaster(size + 5, size);
+                for (int y = 0; y < size; y++) {
+                    for (int x = 0; x < size + 5; x++) {
+                        for (int b = 0; b < bands; b++) {
+                            // Smooth ramps with some noise, over most of the 16-bit range.
+                            int v = (x * 397 + y * 211 + b * 5000 + (random.nextInt(7) == 0 ? random.nextInt(65536) : 0)) & 0xffff;
+                            raster.setSample(x, y, b, v);
+                        }
+                    }
+                }
+                BufferedImage image = new BufferedImage(model, raster, false, null);
+                byte[] png = TestImages.png(image);
+                PngChunks.Header header = PngChunks.header(png);
+                assertThat(header.bitDepth()).isEqualTo(16);
+                assertThat(FastPng.handles(header, png)).isTrue();
+                Rasters.Grey fast = FastPng.decode(png, header);
+                Rasters.Grey slow = Rasters.toGrey(ImageDecoder.readWithImageIo(png, "PNG"));
+                assertThat(fast.image().pixels()).as("bands %s size %d", Arrays.toString(layout), size)
+                        .containsExactly(slow.image().pixels());
+                assertThat(fast.saturation()).isEqualTo(slow.saturation());
+            }
+        }
+    }
+
     @Test
     void ownEncoderRoundTripsThroughTheFastPath() {
         GreyImage grey = TestImages.grey(TestImages.phantomChest(257, 131, 8));
