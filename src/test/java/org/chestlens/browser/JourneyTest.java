@@ -1,6 +1,8 @@
 package org.chestlens.browser;
 
 import java.nio.file.Path;
+import java.util.List;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
@@ -48,5 +50,22 @@ abstract class JourneyTest extends BrowserTest {
         Thread.sleep(300);
         screenshot(name);
         driver.manage().window().setSize(size);
+    }
+
+    /**
+     * Opens a vaadin-select and clicks its option number {@code index}; returns the option's text. The select's
+     * value button holds a copy of the selected item, so options are taken from the open list only.
+     */
+    String chooseInSelect(String id, int index) {
+        byId(id).click();
+        List<WebElement> options = wait.until(d -> {
+            List<WebElement> found = d.findElements(By.cssSelector("vaadin-select-item[role='option']")).stream()
+                    .filter(WebElement::isDisplayed).toList();
+            return found.size() > index ? found : null;
+        });
+        String label = options.get(index).getText();
+        options.get(index).click();
+        waitForVaadin();
+        return label;
     }
 }
