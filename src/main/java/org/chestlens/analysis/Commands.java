@@ -26,12 +26,13 @@ import org.springframework.context.annotation.Import;
  *   <li>{@code benchmark [--images DIR] [--n N] [--warmup N] [--json FILE] [--no-torch] [--intra-op-threads N]
  *       [--graph-threads N]}</li>
  *   <li>{@code import-references --data DIR [--split S] [--limit N]}</li>
+ *   <li>{@code heatmap-check --data DIR [--split S] [--limit N] [--out FILE.json] [--examples DIR]}</li>
  * </ul>
  * Every command takes {@code --models DIR} (default: {@code chestlens.models-dir}, i.e. {@code models}).
  */
 public final class Commands {
 
-    private static final List<String> NAMES = List.of("evaluate", "benchmark", "import-references");
+    private static final List<String> NAMES = List.of("evaluate", "benchmark", "import-references", "heatmap-check");
 
     private Commands() {
     }
@@ -76,6 +77,7 @@ public final class Commands {
                 // Built on demand, not beans: the web application has no use for them.
                 case "evaluate" -> context.getAutowireCapableBeanFactory().createBean(Evaluation.class).run(arguments);
                 case "benchmark" -> context.getAutowireCapableBeanFactory().createBean(Benchmark.class).run(arguments);
+                case "heatmap-check" -> context.getAutowireCapableBeanFactory().createBean(HeatmapCheck.class).run(arguments);
                 default -> importReferences(context, arguments);
             };
         } catch (IllegalArgumentException e) {
@@ -109,6 +111,7 @@ public final class Commands {
                   benchmark [--images DIR] [--n 200] [--warmup 30] [--json benchmark.json] [--no-torch]
                             [--intra-op-threads 1] [--graph-threads 0]
                   import-references --data DIR [--split val] [--limit N]
+                  heatmap-check --data DIR [--split val] [--limit N] [--out heatmap-check.json] [--examples DIR]
                 Common: --models DIR (default: models)""";
     }
 
