@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 
 /**
- * An X-ray with an optional overlay (a heatmap or the anomaly map, named by `overlayName`): zoom, pan, overlay opacity and visibility, and
+ * An X-ray with an optional heatmap overlay: zoom, pan, overlay opacity and visibility, and
  * window/level presets applied to the X-ray only (never to the heatmap, whose colours mean something).
  *
  * Keyboard (when the image has focus): + and - zoom, arrow keys pan, 0 resets.
@@ -28,7 +28,6 @@ class ClXrayViewer extends LitElement {
     src: { type: String },
     overlay: { type: String },
     overlayLabel: { type: String, attribute: 'overlay-label' },
-    overlayName: { type: String, attribute: 'overlay-name' },
     alt: { type: String },
     opacity: { type: Number, reflect: true },
     overlayVisible: { type: Boolean, attribute: 'overlay-visible', reflect: true },
@@ -119,7 +118,7 @@ class ClXrayViewer extends LitElement {
     const pct = Math.round(this.opacity * 100);
     return html`
       <div class="viewport" tabindex="0" role="img"
-           aria-label="${this.alt}${overlayShown ? `, with ${(this.overlayName || 'Heatmap').toLowerCase()} ${this.overlayLabel || ''} at ${pct}% opacity` : ''}. Zoom ${Math.round(this.zoom * 100)}%. Use plus and minus to zoom, arrow keys to pan, 0 to reset."
+           aria-label="${this.alt}${overlayShown ? `, with heatmap ${this.overlayLabel || ''} at ${pct}% opacity` : ''}. Zoom ${Math.round(this.zoom * 100)}%. Use plus and minus to zoom, arrow keys to pan, 0 to reset."
            @wheel=${this._wheel} @pointerdown=${this._down} @pointermove=${this._move}
            @pointerup=${this._up} @pointercancel=${this._up} @keydown=${this._key} @dblclick=${this._reset}>
         <div class="stage" style="transform: translate(${this.panX}px, ${this.panY}px) scale(${this.zoom})">
@@ -141,7 +140,7 @@ class ClXrayViewer extends LitElement {
         ${this.overlay && this.overlayControls ? html`
           <div class="group">
             <label><input type="checkbox" class="overlay-toggle" .checked=${this.overlayVisible}
-                          @change=${(e) => this._setOverlay(e.target.checked, this.opacity)}>${this.overlayName || 'Heatmap'}</label>
+                          @change=${(e) => this._setOverlay(e.target.checked, this.opacity)}>Heatmap</label>
           </div>
           <div class="group">
             <label>Opacity

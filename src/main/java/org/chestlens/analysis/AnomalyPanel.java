@@ -36,11 +36,8 @@ final class AnomalyPanel {
         return "Within the range of normal X-rays the model has seen.";
     }
 
-    /**
-     * @param xray the X-ray, under the map
-     * @param map  the anomaly map (X-ray and colours, as a heatmap); empty: none is shown
-     */
-    static Section of(AnomalyScore anomaly, DownloadHandler xray, Optional<DownloadHandler> map) {
+    /** @param map the anomaly map (the X-ray with its colours); empty: none is shown */
+    static Section of(AnomalyScore anomaly, Optional<DownloadHandler> map) {
         Section panel = new Section();
         panel.setId("anomaly");
         panel.addClassName("cl-card");
@@ -65,13 +62,13 @@ final class AnomalyPanel {
         panel.add(new H2("How unusual is this image?"), headline, scale, scaleLabels, meaning);
 
         map.ifPresent(handler -> {
-            // The same zoomable viewer as the heatmap, as wide as the panel: the map is there to be read.
+            // The same zoomable viewer as the heatmap, as wide as the panel: the map is there to be read. Its picture
+            // already holds the X-ray (drawn at 512 px), so the upload is not downloaded a second time.
             XrayViewer viewer = new XrayViewer();
             viewer.setId("anomaly-map");
             viewer.addClassName("cl-anomaly-map");
-            viewer.setImage(xray, "Chest X-ray with its anomaly map");
-            viewer.setOverlayName("Anomaly map");
-            viewer.setOverlay(Optional.of(handler), "of regions the normal-only model could not reconstruct");
+            viewer.setImage(handler, "Anomaly map: the chest X-ray coloured from blue to red where the model trained on "
+                    + "normal X-rays reconstructs it worst");
             panel.add(viewer, HeatmapLegend.forAnomalyMap());
         });
 

@@ -140,7 +140,7 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
         }
         // For an image the gate refused, "how unusual compared with normal X-rays" would only add a misleading number.
         if (result.completed()) {
-            detailsColumn.add(AnomalyPanel.of(result.anomaly(), AnalysisImages.image(analysisService, result.publicId(), requester),
+            detailsColumn.add(AnomalyPanel.of(result.anomaly(),
                     Optional.of(AnalysisImages.anomalyMap(analysisService, result.publicId(), requester))));
         }
         Div columns = result.completed() ? new Div(imageColumn, detailsColumn) : new Div(imageColumn);

@@ -13,8 +13,8 @@ import com.vaadin.flow.shared.Registration;
 import java.util.Optional;
 
 /**
- * Server side of {@code <cl-xray-viewer>}: an X-ray with an overlay (a heatmap or the anomaly map), zoom
- * and pan, opacity and window/level presets. Zoom and pan stay in the browser; opacity and overlay visibility come
+ * Server side of {@code <cl-xray-viewer>}: an X-ray with a heatmap overlay, zoom and pan, opacity
+ * and window/level presets. Zoom and pan stay in the browser; opacity and overlay visibility come
  * back to the server so reports and comparisons can use them.
  */
 @Tag("cl-xray-viewer")
@@ -67,11 +67,6 @@ public class XrayViewer extends Component implements HasSize, HasStyle {
             getElement().removeAttribute("overlay");
             getElement().removeProperty("overlayLabel");
         }
-    }
-
-    /** What the overlay is called on its on/off switch and for screen readers (default "Heatmap"). */
-    public void setOverlayName(String name) {
-        getElement().setProperty("overlayName", name);
     }
 
     public double getOpacity() {

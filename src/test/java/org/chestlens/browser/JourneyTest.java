@@ -19,7 +19,7 @@ abstract class JourneyTest extends BrowserTest {
         WebElement input = (WebElement) js().executeScript(
                 "return arguments[0].shadowRoot.querySelector('input[type=file]') || arguments[0].querySelector('input[type=file]');",
                 byId("xray-upload"));
-        input.sendKeys(file.toAbsolutePath().toString());
+        input.sendKeys(file.toAbsolutePath().normalize().toString()); // chromedriver refuses "a/../b"
     }
 
     /** Scrolls the element to the middle of the window and gives it keyboard focus. */
