@@ -206,6 +206,11 @@ def main():
         w(f"| {b['bin'][0]:.1f}-{b['bin'][1]:.1f} | {b['n']} | {b['meanPredicted']:.3f} | {b['observed']:.3f} |")
     w("\nThe positive re-weighting in the loss pushes probabilities up for rare findings; the probabilities are scores to "
       "compare with the per-finding thresholds, not calibrated risks.\n")
+    cal_path = os.path.join(MODELS, "calibration.json")
+    if os.path.exists(cal_path):
+        write_calibration(w, man, load_json(cal_path))
+    check_path = os.path.join(MODELS, "heatmap-check.json")
+    write_heatmaps(w, man, load_json(check_path) if os.path.exists(check_path) else None)
     # ---------------------------------------------------------------- VAE + gate
     w("## Anomaly model (VAE)\n")
     v = M["vae"]
@@ -269,11 +274,124 @@ def main():
     w("```\n# retrain everything (rewrites models/)\nOPENBLAS_NUM_THREADS=1 /usr/bin/python3 models/training/train_all.py --data ../shared/data/cxr --ood ../shared/data/ood\n"
       "# recompute every metric of this card from the saved models (writes models/metrics.json, prints the tables)\n"
       "OPENBLAS_NUM_THREADS=1 /usr/bin/python3 models/training/evaluate.py --data ../shared/data/cxr --ood ../shared/data/ood\n"
+      "# per-finding PPV / NPV, calibration (ECE, reliability) and heatmap scale from the saved models (writes them into\n"
+      "# manifest.json, models/calibration.json and models/figures/reliability.svg)\n"
+      "OPENBLAS_NUM_THREADS=1 /usr/bin/python3 models/training/finding_stats.py --data ../shared/data/cxr\n"
+      "# where the shown heatmaps' hottest 10% lie, before and after the fixed scale and body mask (the server's code)\n"
+      "./mvnw -B -DskipTests package && java -jar target/chestlens.jar heatmap-check --data ../shared/data/cxr --split val --out models/heatmap-check.json\n"
       "# torch eager timing of the members + VAE\nOPENBLAS_NUM_THREADS=1 /usr/bin/python3 models/training/torch_bench.py\n"
       "# ONNX Runtime (Java) parity on the fixtures + timing\n/usr/bin/python3 models/training/ort_check.py\n"
       "# re-render this card\n/usr/bin/python3 models/training/make_card.py\n```\n")
     open(os.path.join(MODELS, "README.md"), "w").write("\n".join(L))
     print("wrote", os.path.join(MODELS, "README.md"))
+
+
+def pct(v):
+    return "n/a" if v is None else f"{100 * v:.1f}%"
+
+
+def ci(c):
+    return "" if not c else f" [{100 * c[0]:.1f}-{100 * c[1]:.1f}]"
+
+
+def write_calibration(w, man, C):
+    """Per reported finding: calibration (ECE, reliability) and the decision at the threshold (sens, spec, PPV, NPV)."""
+    F = C["findings"]
+    rep = [f for f in man["findings"] if f["reported"]]
+    w("### Calibration per reported finding\n")
+    w("Each finding on its own val population (as its threshold), 10 equal-width bins; written by "
+      "`models/training/finding_stats.py` (`models/calibration.json`). ECE = sum over bins of |mean probability - "
+      "observed frequency| x share of the images. The probabilities are not recalibrated: what the page shows is the "
+      "ensemble's probability as measured here.\n")
+    w("| finding | population | images | prevalence | mean probability | ECE | Brier |")
+    w("|---|---|---|---|---|---|---|")
+    for f in rep:
+        c = F[f["code"]]["calibration"]
+        w(f"| {f['label']} | {F[f['code']]['population']} | {c['images']} | {c['prevalence']:.3f} | "
+          f"{c['meanProbability']:.3f} | {c['ece']:.3f} | {c['brier']:.4f} |")
+    w("\n![Reliability diagrams of the reported findings on val](figures/reliability.svg)\n")
+    w("Reliability (observed frequency per bin of predicted probability; n = images in the bin):\n")
+    w("| finding | " + " | ".join(f"{i / 10:.1f}-{(i + 1) / 10:.1f}" for i in range(10)) + " |")
+    w("|---|" + "---|" * 10)
+    for f in rep:
+        bins = {round(b["bin"][0], 1): b for b in F[f["code"]]["calibration"]["reliability"]}
+        cells = []
+        for i in range(10):
+            b = bins.get(round(i / 10, 1))
+            cells.append(f"{b['observed']:.2f} (n={b['n']})" if b else "")
+        w(f"| {f['label']} | " + " | ".join(cells) + " |")
+    over = [f["label"] for f in rep if F[f["code"]]["calibration"]["meanProbability"] > 1.5 * F[f["code"]]["calibration"]["prevalence"]]
+    w("\nWhere the mean probability is well above the prevalence (" + ", ".join(over) + "), the probabilities run high: "
+      "the loss weights positives up (sqrt(neg/pos), clipped to [1, 8]), which helps ranking but inflates probabilities of "
+      "rare findings. Read a probability together with its threshold and the positive predictive value below, not as a "
+      "risk.\n")
+    w("### How often a positive is right: decisions at the threshold\n")
+    w("`p >= threshold` on each finding's val population, with Wilson 95% intervals. PPV = of the images called positive, "
+      "the share that had the finding; NPV = of those called negative, the share without it. PPV depends on how common the "
+      "finding is (prevalence here); where it is rarer, fewer positives are right. The thresholds were chosen on these "
+      "images (Youden's J), so all four are optimistic. `val.ppv`, `val.npv` and `val.prevalence` are in the manifest, and "
+      "`GET /api/v1/model` returns sensitivity, specificity, PPV, prevalence and ECE per finding.\n")
+    w("| finding | threshold | positives / images | called positive | sensitivity | specificity | PPV | NPV |")
+    w("|---|---|---|---|---|---|---|---|")
+    for f in rep:
+        r = F[f["code"]]; k = r["counts"]
+        w(f"| {f['label']} | {f['threshold']:.3f} | {k['tp'] + k['fn']} / {sum(k.values())} | {k['tp'] + k['fp']} | "
+          f"{pct(r['sensitivity'])}{ci(r['sensitivityCi'])} | {pct(r['specificity'])}{ci(r['specificityCi'])} | "
+          f"**{pct(r['ppv'])}**{ci(r['ppvCi'])} | {pct(r['npv'])}{ci(r['npvCi'])} |")
+    low = [f"{f['label']} {pct(F[f['code']]['ppv'])}" for f in rep if (F[f["code"]]["ppv"] or 0) < 0.5]
+    w("\nPositives that are right less than half the time on val: " + ", ".join(low) + ". Read such positives as flags "
+      "for review, not as findings.\n")
+
+
+def write_heatmaps(w, man, H):
+    w("## Heatmaps\n")
+    w("A finding's heatmap is its ensemble class activation map (8 x 8, logit units; per member the last feature map "
+      "times the final linear weights plus bias, combined with the ensemble weights), bilinearly upsampled to the X-ray "
+      "shrunk to 512 px, on a **fixed scale per finding** (manifest `heatmap`, written by `finding_stats.py`): "
+      "transparent at or below `low`, the 95th percentile of the CAM cells of val images *without* the finding, and full "
+      "colour (red) at `high`, the 99th percentile of those *with* it; Turbo colours from blue to red with opacity growing "
+      "with the square root of the intensity, at most 60%. No per-image stretch: a weak or negative finding stays faint "
+      "and two findings' colours mean the same thing. Activation outside the body is suppressed with a body mask computed "
+      "from the image (`imaging.BodyMask`: on the image shrunk to 128 px, Gaussian blur, Otsu's threshold; air = pixels "
+      "darker than halfway between the 1st percentile and the mean of Otsu's dark class that are connected to the image "
+      "border, kept only when clearly (15 grey levels) darker than the dark pixels inside, i.e. air rather than lung; the "
+      "body is the largest remaining region, grown by 2 px; an implausibly small body (< 20% of the image) masks "
+      "nothing).\n")
+    w("| finding (reported) | low | high | val images without / with |")
+    w("|---|---|---|---|")
+    for f in man["findings"]:
+        h = f.get("heatmap")
+        if f["reported"] and h:
+            w(f"| {f['label']} | {h['low']:.2f} | {h['high']:.2f} | {h['negatives']} / {h['positives']} |")
+    if not H:
+        w("")
+        return
+    w(f"\n**Where the hottest 10% of a shown heatmap lies**, on the {H['images']} {H['split']} images "
+      f"(`java -jar target/chestlens.jar heatmap-check --data ../shared/data/cxr --split val --out models/heatmap-check.json`: "
+      f"the server's own code; {H['rejectedByGate']} images refused by the gate have no heatmap). Maps: every positive "
+      "reported finding except No Finding, as the page shows them by default. *Before*: the map as drawn until now "
+      "(min-max stretched per image, no mask): its top 10% pixels. *After*: the drawn intensities (coloured pixels at or "
+      "above the map's 10%-largest value). Inside = inside the body mask. *Colour outside* = opacity-weighted share of "
+      "the drawn colour outside the body.\n")
+    w("| finding | maps | hottest 10% inside, before | maps entirely inside, before | maps coloured after | hottest 10% inside, after | maps entirely inside, after | colour outside, before | colour outside, after |")
+    w("|---|---|---|---|---|---|---|---|---|")
+    labels = {f["code"]: f["label"] for f in man["findings"]}
+    rows = list(H["findings"].items()) + [("all", H["all"])]
+    for code, r in rows:
+        w(f"| {labels.get(code, 'all shown maps')} | {r['maps']} | {pct(r['hottest10InsideBefore'])} | "
+          f"{pct(r['allHottestInsideBefore'])} | {r['colouredAfter']} | {pct(r['hottest10InsideAfter'])} | "
+          f"{pct(r['allHottestInsideAfter'])} | {pct(r['colourOutsideBefore'])} | {pct(r['colourOutsideAfter'])} |")
+    cov = ", ".join(f"{s} {100 * v['meanCoverage']:.0f}% (min {100 * v['minCoverage']:.0f}%)"
+                    for s, v in H["maskCoverageBySource"].items())
+    w(f"\nBody mask coverage of the image (mean per source): {cov}; no body found (mask covers everything) on "
+      f"{H['maskNotFound']} images. *After* is inside by construction wherever the mask is right (not quite 100%: the "
+      "mask's edge is soft, so pixels just outside it keep part of their colour), so the number that matters is *before*: "
+      "how much of what users were shown lay outside the body, most for the findings with weak maps (Fibrosis, Viral "
+      f"Pneumonia, Nodule, Cardiomegaly). {H['all']['maps'] - H['all']['colouredAfter']} of the {H['all']['maps']} "
+      "positive maps have nothing coloured after: no region of them is stronger than in 95% of the regions of X-rays "
+      "without the finding. The mask itself was checked by eye on val images of every source (`heatmap-check --examples "
+      "DIR` writes X-ray / mask / heatmap pictures; not committed). Drawing one heatmap (mask, scale, blend, PNG at 512 px) "
+      f"took {H['drawMillisPerMap']:.0f} ms on average during this run, on a machine shared with other builds.\n")
 
 
 if __name__ == "__main__":

@@ -75,12 +75,14 @@ def main():
                     times[key] = f.result()
             os.environ.pop("CHESTLENS_THREADS")
     times["release"] = run(["build_release.py", "--data", data, "--ood", oodd], "release.log")
+    # PPV / calibration / heatmap scale into the manifest build_release.py just wrote (added after release 1.1.0)
+    times["finding_stats"] = run(["finding_stats.py", "--data", data], "finding_stats.log")
     times["fixtures"] = run(["make_fixtures.py"], "fixtures.log")
     times["evaluate"] = run(["evaluate.py", "--data", data, "--ood", oodd], "evaluate.log")
     logs = os.path.join(HERE, "logs")
     os.makedirs(logs, exist_ok=True)
     for f in os.listdir(os.path.join(CACHE, "logs")):
-        if f.startswith("train_") or f in ("release.log", "evaluate.log", "check.log"):
+        if f.startswith("train_") or f in ("release.log", "finding_stats.log", "evaluate.log", "check.log"):
             shutil.copy(os.path.join(CACHE, "logs", f), os.path.join(logs, f))
     times["total"] = time.time() - t0
     record = {k: round(v, 1) for k, v in times.items()}

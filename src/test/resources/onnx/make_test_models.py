@@ -214,6 +214,12 @@ def main():
                                                        "negatives": 70, "sensitivity": 0.8, "specificity": 0.85}})
         if code == "no_finding":
             findings[-1]["normal"] = True
+        # Test values (no validation data here): a heatmap scale for some findings, so the others exercise the
+        # server's fallback from the threshold; calibration numbers for one.
+        if code in ("pneumonia", "covid_19", "effusion"):
+            findings[-1]["heatmap"] = {"low": 0.0, "high": 0.5}
+        if code == "pneumonia":
+            findings[-1]["calibration"] = {"ece": 0.05, "bins": 10, "meanProbability": 0.3, "brier": 0.1}
     gate = {"rules": [
         {"feature": "input.saturation", "max": 0.04, "reason": "This looks like a colour image, not a chest X-ray.",
          "suggestion": "Upload a frontal chest X-ray in greyscale."},

@@ -44,6 +44,18 @@ public record AnalysisResult(String publicId, AnalysisStatus status, Optional<Re
         return findings.stream().filter(Finding::positive).toList();
     }
 
+    /**
+     * The findings whose heatmaps are shown without being asked for: the positive ones that have a heatmap, most
+     * probable first, sub-types after the findings they are a type of, never the normal-study finding ("No Finding"
+     * is a statement about the whole image, not a region). Empty when no finding is positive.
+     */
+    public List<Finding> defaultHeatmapFindings() {
+        return findings.stream()
+                .filter(f -> f.positive() && !f.normal() && f.applicable() && heatmapFindings.contains(f.code()))
+                .sorted(java.util.Comparator.comparing((Finding f) -> f.condition() != null)) // stable: keeps probability order
+                .toList();
+    }
+
     public Optional<Finding> finding(String code) {
         return findings.stream().filter(f -> f.code().equals(code)).findFirst();
     }

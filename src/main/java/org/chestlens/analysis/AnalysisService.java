@@ -136,8 +136,28 @@ public class AnalysisService {
         return engine.manifest().map(m -> m.findings().stream().map(f -> {
             ModelManifest.ValStats val = f.val() != null ? f.val() : NO_VAL_STATS;
             return new FindingDescription(f.code(), f.label(), f.threshold(), f.reported(), number(val.auc()),
-                    number(val.aucLow()), number(val.aucHigh()), val.population(), conditions.get(f.code()));
+                    number(val.aucLow()), number(val.aucHigh()), val.population(), conditions.get(f.code()),
+                    val.sensitivity(), val.specificity(), ppv(val), prevalence(val),
+                    f.calibration() == null ? null : f.calibration().ece());
         }).toList()).orElse(List.of());
+    }
+
+    /**
+     * TP / (TP + FP) at the threshold on the validation population, from the manifest's counts and rates
+     * (TP = sensitivity x positives, FP = (1 - specificity) x negatives); null without them or without a positive call.
+     */
+    static Double ppv(ModelManifest.ValStats val) {
+        if (val.positives() == null || val.negatives() == null || val.sensitivity() == null || val.specificity() == null) {
+            return null;
+        }
+        double truePositives = val.sensitivity() * val.positives();
+        double falsePositives = (1 - val.specificity()) * val.negatives();
+        return truePositives + falsePositives > 0 ? truePositives / (truePositives + falsePositives) : null;
+    }
+
+    private static Double prevalence(ModelManifest.ValStats val) {
+        return val.positives() == null || val.negatives() == null || val.positives() + val.negatives() == 0 ? null
+                : val.positives() / (double) (val.positives() + val.negatives());
     }
 
     /**
@@ -239,15 +259,20 @@ public class AnalysisService {
         DecodedImage decoded = stored.decoded();
         Prediction prediction = stored.prediction();
         Analysis analysis = stored.analysis();
-        // The heatmap users see first (the most probable reported finding) is drawn right after the commit, in
-        // the background; the others on their first request.
+        // The heatmap users see first (the most probable positive finding, never the normal one) is drawn right
+        // after the commit, in the background; the others on their first request.
+        Set<String> normal = normalFindingCodes();
         Optional<Prediction.FindingScore> first = !prediction.gate().rejected()
-                ? reportedByProbability(prediction.findings()).stream().findFirst() : Optional.empty();
+                ? reportedByProbability(prediction.findings()).stream()
+                        .filter(f -> f.positive() && !normal.contains(f.code())).findFirst()
+                : Optional.empty();
         first.ifPresent(f -> {
             AnalysisImage.Key key = new AnalysisImage.Key(stored.id(), AnalysisImage.Kind.HEATMAP, f.code());
+            ModelManifest.HeatmapScale scale = manifest.finding(f.code()).map(ModelManifest.FindingSpec::heatmapScale)
+                    .orElseGet(() -> ModelManifest.HeatmapScale.fromThreshold(f.threshold()));
             renderer.renderInBackground(key, renderer.reserve(key), () -> Renderings.heatmap(
                     Renderings.displayBase(decoded.grey(), heatmapSide), prediction.cams().byFinding().get(f.code()),
-                    prediction.cams().width(), prediction.cams().height()));
+                    prediction.cams().width(), prediction.cams().height(), scale));
         });
         double total = millis(start);
         log.debug("Analysis {} {} in {} ms: {}", analysis.getPublicId(), analysis.getStatus(), total, timings);
@@ -323,8 +348,21 @@ public class AnalysisService {
             return Optional.empty();
         }
         Analysis analysis = source.get().analysis();
+        ModelManifest.HeatmapScale scale = heatmapScale(analysis, source.get().finding());
         return Optional.of(renderAndKeep(key, () -> Renderings.heatmap(displayBase(analysis),
-                Converters.floats(source.get().finding().cam()), analysis.getCamWidth(), analysis.getCamHeight())));
+                Converters.floats(source.get().finding().cam()), analysis.getCamWidth(), analysis.getCamHeight(), scale)));
+    }
+
+    /**
+     * The fixed colour scale of a finding's heatmap: the loaded manifest's when that model made the analysis;
+     * otherwise (an analysis of an earlier release) the fallback from the threshold stored with the finding.
+     */
+    private ModelManifest.HeatmapScale heatmapScale(Analysis analysis, AnalysisFinding finding) {
+        return engine.manifest()
+                .filter(m -> m.name().equals(analysis.getModelName()) && m.version().equals(analysis.getModelVersion()))
+                .flatMap(m -> m.finding(finding.code()))
+                .map(ModelManifest.FindingSpec::heatmapScale)
+                .orElseGet(() -> ModelManifest.HeatmapScale.fromThreshold(finding.threshold()));
     }
 
     /** Where the anomaly model could not reconstruct the image (smoothed |x - x̂|, coloured, over the X-ray; PNG). */

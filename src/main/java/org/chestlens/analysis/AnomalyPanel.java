@@ -2,7 +2,6 @@ package org.chestlens.analysis;
 
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
-import com.vaadin.flow.component.html.Image;
 import com.vaadin.flow.component.html.NativeDetails;
 import com.vaadin.flow.component.html.NativeTable;
 import com.vaadin.flow.component.html.NativeTableCell;
@@ -14,6 +13,7 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.server.streams.DownloadHandler;
 import java.util.Locale;
 import java.util.Optional;
+import org.chestlens.ui.XrayViewer;
 
 /**
  * How unusual the image is compared with normal X-rays (a VAE trained on normal images only): the
@@ -36,6 +36,7 @@ final class AnomalyPanel {
         return "Within the range of normal X-rays the model has seen.";
     }
 
+    /** @param map the anomaly map (the X-ray with its colours); empty: none is shown */
     static Section of(AnomalyScore anomaly, Optional<DownloadHandler> map) {
         Section panel = new Section();
         panel.setId("anomaly");
@@ -61,15 +62,14 @@ final class AnomalyPanel {
         panel.add(new H2("How unusual is this image?"), headline, scale, scaleLabels, meaning);
 
         map.ifPresent(handler -> {
-            Image image = new Image(handler, "Anomaly map: regions the normal-only model could not reconstruct, "
-                    + "brighter where the image differs most from normal X-rays");
-            image.setId("anomaly-map");
-            image.addClassName("cl-anomaly-map");
-            Paragraph caption = new Paragraph("Anomaly map: brighter where the image differs most from normal X-rays.");
-            caption.addClassName("cl-caption");
-            Div figure = new Div(image, caption);
-            figure.addClassName("cl-figure");
-            panel.add(figure);
+            // The same zoomable viewer as the heatmap, as wide as the panel: the map is there to be read. Its picture
+            // already holds the X-ray (drawn at 512 px), so the upload is not downloaded a second time.
+            XrayViewer viewer = new XrayViewer();
+            viewer.setId("anomaly-map");
+            viewer.addClassName("cl-anomaly-map");
+            viewer.setImage(handler, "Anomaly map: the chest X-ray coloured from blue to red where the model trained on "
+                    + "normal X-rays reconstructs it worst");
+            panel.add(viewer, HeatmapLegend.forAnomalyMap());
         });
 
         NativeTable scores = new NativeTable();

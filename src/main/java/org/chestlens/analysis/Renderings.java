@@ -1,13 +1,15 @@
 package org.chestlens.analysis;
 
 import java.util.Arrays;
+import org.chestlens.imaging.BodyMask;
 import org.chestlens.imaging.EncodedImage;
 import org.chestlens.imaging.GreyImage;
 import org.chestlens.imaging.Overlays;
 import org.chestlens.imaging.Resampler;
+import org.chestlens.inference.ModelManifest;
 
 /** What users look at, drawn from stored maps: heatmaps, anomaly maps, thumbnails. */
-final class Renderings {
+public final class Renderings {
 
     static final int THUMBNAIL_SIDE = 256;
 
@@ -15,6 +17,8 @@ final class Renderings {
     private static final double ANOMALY_SIGMA = 1.5;
     /** Errors are shown relative to the image's own 99th percentile, but never below this (no noise at full heat). */
     private static final float ANOMALY_FLOOR = 0.1f;
+    /** Differences up to this share of that scale stay uncoloured: every image has some, they are not news. */
+    static final float ANOMALY_UNCOLOURED_BELOW = 0.25f;
 
     private Renderings() {
     }
@@ -23,12 +27,26 @@ final class Renderings {
         return Overlays.thumbnail(grey, THUMBNAIL_SIDE);
     }
 
-    /** The finding's CAM (logit units), min-max normalised, blended over the X-ray shrunk for display. */
-    static EncodedImage heatmap(GreyImage displayBase, float[] cam, int camWidth, int camHeight) {
-        return Overlays.blendPng(displayBase, Overlays.normalise(cam), camWidth, camHeight);
+    /**
+     * The finding's CAM (logit units) on the finding's fixed scale from the model's manifest (never stretched per
+     * image), with activation outside the body suppressed, blended over the X-ray shrunk for display.
+     */
+    static EncodedImage heatmap(GreyImage displayBase, float[] cam, int camWidth, int camHeight, ModelManifest.HeatmapScale scale) {
+        return Overlays.blendPng(displayBase, heatmapIntensity(displayBase, cam, camWidth, camHeight, scale));
     }
 
-    /** The VAE error map (bytes: fraction of the input range x 255), smoothed, blended over the X-ray. */
+    /** The intensities {@link #heatmap} draws (also measured by the {@code heatmap-check} command). */
+    public static float[] heatmapIntensity(GreyImage displayBase, float[] cam, int camWidth, int camHeight, ModelManifest.HeatmapScale scale) {
+        int w = displayBase.width();
+        int h = displayBase.height();
+        float[] mask = BodyMask.of(displayBase).resampled(w, h);
+        return Overlays.heatmapIntensity(cam, camWidth, camHeight, w, h, scale.low(), scale.high(), mask);
+    }
+
+    /**
+     * The VAE error map (bytes: fraction of the input range x 255), smoothed, relative to this image's own 99th
+     * percentile (never below {@link #ANOMALY_FLOOR}); a quarter of that and less stays uncoloured, blended over the X-ray.
+     */
     static EncodedImage anomalyMap(GreyImage displayBase, byte[] map, int width, int height) {
         float[] values = new float[map.length];
         for (int i = 0; i < map.length; i++) {
@@ -39,9 +57,13 @@ final class Renderings {
         Arrays.sort(sorted);
         float scale = Math.max(sorted[(int) Math.floor(0.99 * (sorted.length - 1))], ANOMALY_FLOOR);
         for (int i = 0; i < smooth.length; i++) {
-            smooth[i] = Math.min(1f, smooth[i] / scale);
+            float relative = Math.min(1f, smooth[i] / scale);
+            smooth[i] = Math.max(0f, (relative - ANOMALY_UNCOLOURED_BELOW) / (1 - ANOMALY_UNCOLOURED_BELOW));
         }
-        return Overlays.blendPng(displayBase, smooth, width, height);
+        int w = displayBase.width();
+        int h = displayBase.height();
+        float[] intensity = (width == w && height == h) ? smooth : Resampler.bilinear(smooth, width, height, w, h);
+        return Overlays.blendPng(displayBase, intensity);
     }
 
     /** |x - x̂| as a fraction of the input range, quantised to a byte per pixel for storage. */
@@ -53,7 +75,7 @@ final class Renderings {
         return out;
     }
 
-    static GreyImage displayBase(GreyImage grey, int maxSide) {
+    public static GreyImage displayBase(GreyImage grey, int maxSide) {
         return Resampler.shrink(grey, maxSide);
     }
 }

@@ -52,6 +52,8 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
 
     final XrayViewer viewer = new XrayViewer();
     final Select<Finding> heatmapFinding = new Select<>();
+    /** Says when no heatmap is shown, or that the one shown is a negative finding's, shown on request. */
+    final Paragraph heatmapNote = new Paragraph();
     final Select<XrayViewer.WindowPreset> windowPreset = new Select<>();
 
     private final AnalysisService analysisService;
@@ -122,9 +124,9 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
             add(rejection(result.rejection().get()));
         }
 
-        Div imageColumn = new Div(imageControls(), viewer);
+        Div imageColumn = new Div(imageControls(), heatmapNote, viewer);
         if (result.completed() && !result.heatmapFindings().isEmpty()) {
-            imageColumn.add(heatmapLegend());
+            imageColumn.add(HeatmapLegend.forFindings());
         }
         imageColumn.addClassName("cl-result-image");
         configureViewer();
@@ -310,20 +312,22 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
     private Component imageControls() {
         Div controls = new Div();
         controls.addClassName("cl-image-controls");
-        List<Finding> withHeatmap = result.findings().stream()
-                .filter(f -> result.heatmapFindings().contains(f.code())).toList();
+        // Positive findings first (shown by default, most probable first); the others only on request, marked.
+        List<Finding> shownByDefault = result.defaultHeatmapFindings();
+        List<Finding> withHeatmap = new java.util.ArrayList<>(shownByDefault);
+        result.findings().stream().filter(f -> result.heatmapFindings().contains(f.code()) && !shownByDefault.contains(f))
+                .forEach(withHeatmap::add);
         if (!withHeatmap.isEmpty()) {
             heatmapFinding.setId("heatmap-finding");
             heatmapFinding.setLabel("Heatmap for");
             heatmapFinding.setItems(withHeatmap);
-            heatmapFinding.setItemLabelGenerator(f -> f.label() + " (" + f.probabilityText()
-                    + (f.applicable() ? ", " + (f.positive() ? "positive" : "negative") : "") + ")");
-            heatmapFinding.setValue(withHeatmap.get(0));
-            heatmapFinding.addValueChangeListener(e -> {
-                if (e.getValue() != null) {
-                    showHeatmap(e.getValue());
-                }
-            });
+            heatmapFinding.setEmptySelectionAllowed(true);
+            heatmapFinding.setEmptySelectionCaption("No heatmap");
+            // The empty choice ("No heatmap") reaches the generator as null.
+            heatmapFinding.setItemLabelGenerator(f -> f == null ? "No heatmap" : f.label() + " (" + f.probabilityText() + ", "
+                    + (shownByDefault.contains(f) ? "positive" : onRequestNote(f)) + ")");
+            heatmapFinding.setValue(shownByDefault.isEmpty() ? null : shownByDefault.get(0));
+            heatmapFinding.addValueChangeListener(e -> showHeatmap(e.getValue()));
             controls.add(heatmapFinding);
         }
         if ("DICOM".equalsIgnoreCase(result.image().format())) {
@@ -349,40 +353,48 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
         });
         viewer.setOpacity(opacity);
         viewer.setOverlayVisible(overlayVisible);
-        if (heatmapFinding.getValue() != null && result.completed()) {
-            showHeatmap(heatmapFinding.getValue());
-        } else {
-            selectedFinding = null;
-            viewer.setOverlay(Optional.empty(), "");
-        }
+        showHeatmap(result.completed() ? heatmapFinding.getValue() : null);
     }
 
+    /** Shows the finding's heatmap, or none; a finding that is not positive is marked as shown on request. */
     private void showHeatmap(Finding finding) {
+        heatmapNote.setId("heatmap-note");
+        heatmapNote.removeClassName("cl-on-request");
+        heatmapNote.addClassName("cl-heatmap-note");
+        if (finding == null) {
+            selectedFinding = null;
+            viewer.setOverlay(Optional.empty(), "");
+            boolean offered = !result.heatmapFindings().isEmpty() && result.completed();
+            heatmapNote.setText(offered && result.defaultHeatmapFindings().isEmpty()
+                    ? "No finding is positive, so no heatmap is shown. Choose a finding under \u201cHeatmap for\u201d to see "
+                      + "its map on request." : "");
+            heatmapNote.setVisible(!heatmapNote.getText().isEmpty());
+            return;
+        }
         selectedFinding = finding.code();
+        boolean onRequest = !result.defaultHeatmapFindings().contains(finding);
         viewer.setOverlay(Optional.of(AnalysisImages.heatmap(analysisService, result.publicId(), requester, finding.code())),
-                "for " + finding.label());
+                "for " + finding.label() + (onRequest ? ", " + onRequestNote(finding) : ""));
+        heatmapNote.setText(onRequest ? finding.label() + ": " + onRequestNote(finding) + "." : "");
+        if (onRequest) {
+            heatmapNote.addClassName("cl-on-request");
+        }
+        heatmapNote.setVisible(onRequest);
+    }
+
+    /** Why a finding's heatmap is not shown by default, in words (also in the heatmap choice). */
+    static String onRequestNote(Finding finding) {
+        if (finding.normal()) {
+            return "statement about the whole study \u2014 map shown on request";
+        }
+        if (!finding.applicable()) {
+            return "not applicable \u2014 map shown on request";
+        }
+        return finding.positive() ? "map shown on request" : "negative finding \u2014 map shown on request";
     }
 
     String selectedHeatmapFinding() {
         return selectedFinding;
-    }
-
-    /** What the heatmap colours mean, in words as well as colours. */
-    private static Component heatmapLegend() {
-        Div scale = new Div();
-        scale.addClassName("cl-heat-scale");
-        scale.getElement().setAttribute("aria-hidden", "true");
-        Div labels = new Div(new Span("weaker"), new Span("stronger"));
-        labels.addClassName("cl-scale-labels");
-        labels.getElement().setAttribute("aria-hidden", "true");
-        Paragraph text = new Paragraph("Heatmap: where the image raised the chosen finding's probability most, from blue "
-                + "(weaker) to red (stronger); regions with little evidence are left uncoloured. It shows where the models "
-                + "looked, not a diagnosis or an outline of disease.");
-        text.addClassName("cl-caption");
-        Div legend = new Div(scale, labels, text);
-        legend.setId("heatmap-legend");
-        legend.addClassName("cl-heat-legend");
-        return legend;
     }
 
     private Component positivesSummary() {

@@ -32,8 +32,14 @@ class ModelController {
 
     @GetMapping("/model")
     @PreAuthorize("permitAll()")
-    @Operation(summary = "The loaded model release and its findings with thresholds and validation AUCs",
-            description = "Findings with reported=false are never shown to users: their validation performance is not good enough.")
+    @Operation(summary = "The loaded model release and its findings with thresholds and validation numbers",
+            description = "Findings with reported=false are never shown to users: their validation performance is not good "
+                    + "enough. Per finding, measured on its validation population (valPopulation): AUC with 95% interval; at "
+                    + "the threshold, sensitivity, specificity and positive predictive value (valPpv: of the images called "
+                    + "positive, the share that had the finding; it holds at that population's prevalence, valPrevalence, "
+                    + "and is lower where the finding is rarer); expected calibration error of the probability (valEce, 10 "
+                    + "bins). Thresholds were chosen on the same images, so sensitivity, specificity and PPV are optimistic. "
+                    + "Unknown numbers are null (AUCs: NaN).")
     ModelJson model() {
         return new ModelJson(analyses.available(), analyses.unavailableReason().orElse(null), analyses.model().orElse(null),
                 analyses.available() ? analyses.findingCatalogue() : List.of());

@@ -26,11 +26,30 @@ public record ModelManifest(String name, String version, String created, String 
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record FindingSpec(String code, String label, double threshold, boolean reported, String reportRule,
-                              ValStats val, String subtypeOf, Boolean normal, Boolean conditional) {
+                              ValStats val, String subtypeOf, Boolean normal, Boolean conditional,
+                              HeatmapScale heatmap, Calibration calibration) {
 
         /** Test and tooling shorthand: a finding with no relation to others. */
         public FindingSpec(String code, String label, double threshold, boolean reported, String reportRule, ValStats val) {
             this(code, label, threshold, reported, reportRule, val, null, null, null);
+        }
+
+        /** A finding without heatmap scale or calibration numbers. */
+        public FindingSpec(String code, String label, double threshold, boolean reported, String reportRule, ValStats val,
+                           String subtypeOf, Boolean normal, Boolean conditional) {
+            this(code, label, threshold, reported, reportRule, val, subtypeOf, normal, conditional, null, null);
+        }
+
+        /**
+         * The fixed scale of this finding's heatmaps: the manifest's {@code heatmap}, or without one (or an unusable
+         * one) the threshold's logit as {@code low} and four logits more as {@code high} (MANIFEST.md).
+         */
+        public HeatmapScale heatmapScale() {
+            if (heatmap != null && Double.isFinite(heatmap.low()) && Double.isFinite(heatmap.high())
+                    && heatmap.high() > heatmap.low()) {
+                return heatmap;
+            }
+            return HeatmapScale.fromThreshold(threshold);
         }
 
         /** A sub-type whose probability is P(sub-type | parent): only meaningful where the parent is present. */
@@ -48,6 +67,35 @@ public record ModelManifest(String name, String version, String created, String 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ValStats(Double auc, Double aucLow, Double aucHigh, Integer positives, Integer negatives,
                            Double sensitivity, Double specificity, String population) {
+    }
+
+    /**
+     * How a finding's class activation map (logit units) becomes colour: transparent at or below {@code low}, full
+     * colour at {@code high}. The training computes both on validation data (MANIFEST.md, "heatmap").
+     *
+     * @param negatives validation images without the finding that {@code low} was measured on (null: not measured)
+     * @param positives validation images with it, for {@code high}
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record HeatmapScale(double low, double high, Integer negatives, Integer positives) {
+
+        /** The fallback without validation numbers: coloured where the map exceeds the threshold's logit. */
+        public static HeatmapScale fromThreshold(double threshold) {
+            double t = Math.max(1e-6, Math.min(1 - 1e-6, threshold));
+            double logit = Math.log(t / (1 - t));
+            return new HeatmapScale(logit, logit + 4, null, null);
+        }
+    }
+
+    /**
+     * How well the finding's probability matches how often it is present, on validation data.
+     *
+     * @param ece             expected calibration error over {@code bins} equal-width bins
+     * @param meanProbability the mean probability over the validation population
+     * @param brier           Brier score
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Calibration(Double ece, Integer bins, Double meanProbability, Double brier) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

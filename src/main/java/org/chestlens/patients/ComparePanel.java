@@ -81,6 +81,8 @@ class ComparePanel extends Div {
 
         finding.setLabel("Heatmap for both");
         finding.setId("compare-finding");
+        finding.setEmptySelectionAllowed(true);
+        finding.setEmptySelectionCaption("No heatmap");
         finding.addValueChangeListener(e -> showHeatmaps());
         window.setLabel("Window for both");
         window.setId("compare-window");
@@ -145,7 +147,7 @@ class ComparePanel extends Div {
                 .toList();
         String previous = finding.getValue();
         finding.setItems(common);
-        finding.setItemLabelGenerator(code -> laterResult.finding(code).map(Finding::label).orElse(code) + " ("
+        finding.setItemLabelGenerator(code -> code == null ? "No heatmap" : laterResult.finding(code).map(Finding::label).orElse(code) + " ("
                 + earlierResult.finding(code).map(Finding::probabilityText).orElse("?") + " \u2192 "
                 + laterResult.finding(code).map(Finding::probabilityText).orElse("?") + ")");
         finding.setVisible(!common.isEmpty());
@@ -156,7 +158,12 @@ class ComparePanel extends Div {
                 "Earlier chest X-ray, " + studyLabel(earlier.getValue()));
         laterViewer.setImage(AnalysisImages.image(analysisService, laterResult.publicId(), requester),
                 "Later chest X-ray, " + studyLabel(later.getValue()));
-        finding.setValue(common.contains(previous) ? previous : common.isEmpty() ? null : common.get(0));
+        // As on the result page: first a finding positive in the later (else the earlier) study, never No Finding;
+        // none when neither study has a positive finding.
+        String positive = java.util.stream.Stream.concat(laterResult.defaultHeatmapFindings().stream(),
+                        earlierResult.defaultHeatmapFindings().stream())
+                .map(Finding::code).filter(common::contains).findFirst().orElse(null);
+        finding.setValue(common.contains(previous) ? previous : positive);
         showHeatmaps();
 
         body.add(side("Earlier: " + Dates.date(PatientService.studyDate(earlier.getValue())), earlierViewer),

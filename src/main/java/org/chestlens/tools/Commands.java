@@ -30,12 +30,14 @@ import org.springframework.context.annotation.Import;
  *   <li>{@code import-references --data DIR [--split S] [--limit N]}, or {@code import-references --default} (the
  *       library shipped with the application)</li>
  *   <li>{@code load --url URL [--clients N] [--n N] [--warmup N] [--images DIR] [--token T]} ({@link LoadCommand})</li>
+ *   <li>{@code heatmap-check --data DIR [--split S] [--limit N] [--out FILE.json] [--examples DIR]}</li>
  * </ul>
  * Every command takes {@code --models DIR} (default: {@code chestlens.models-dir}, i.e. {@code models}).
  */
 public final class Commands {
 
-    private static final List<String> NAMES = List.of("evaluate", "benchmark", "import-references", "load");
+    private static final List<String> NAMES = List.of("evaluate", "benchmark", "import-references", "load",
+            "heatmap-check");
 
     private Commands() {
     }
@@ -88,6 +90,7 @@ public final class Commands {
                 // Built on demand, not beans: the web application has no use for them.
                 case "evaluate" -> context.getAutowireCapableBeanFactory().createBean(Evaluation.class).run(arguments);
                 case "benchmark" -> context.getAutowireCapableBeanFactory().createBean(Benchmark.class).run(arguments);
+                case "heatmap-check" -> context.getAutowireCapableBeanFactory().createBean(HeatmapCheck.class).run(arguments);
                 default -> importReferences(context, arguments);
             };
         } catch (IllegalArgumentException e) {
@@ -124,6 +127,7 @@ public final class Commands {
                   import-references --data DIR [--split train] [--limit N]
                   import-references --default            (the reference library shipped with ChestLens)
                   load --url http://127.0.0.1:8080 [--clients 8] [--n 200] [--warmup 16] [--images DIR] [--token T]
+                  heatmap-check --data DIR [--split val] [--limit N] [--out heatmap-check.json] [--examples DIR]
                 Common: --models DIR (default: models)""";
     }
 

@@ -72,13 +72,34 @@ class AnalysisViewsTest extends KaribuTest {
         assertThat(_find(Section.class, spec -> spec.withId("feedback"))).isEmpty();
         assertThat(view.windowPreset.isAttached()).as("window presets only for DICOM").isFalse();
 
-        // The heatmap of the most probable finding first; choosing another finding swaps the overlay.
-        assertThat(view.heatmapFinding.getValue()).isEqualTo(result.findings().get(0));
-        String firstOverlay = view.viewer.getElement().getAttribute("overlay");
-        assertThat(firstOverlay).isNotBlank();
-        _setValue(view.heatmapFinding, result.findings().get(2));
-        assertThat(view.selectedHeatmapFinding()).isEqualTo(result.findings().get(2).code());
-        assertThat(view.viewer.getElement().getAttribute("overlay")).isNotEqualTo(firstOverlay);
+        // The test models call no reported finding positive here, and the most probable one is No Finding: no heatmap
+        // is shown by default (the page used to open on No Finding's), and the page says why.
+        assertThat(result.positiveFindings()).isEmpty();
+        assertThat(result.findings().get(0).code()).isEqualTo("no_finding");
+        assertThat(view.heatmapFinding.getValue()).isNull();
+        assertThat(view.viewer.getElement().hasAttribute("overlay")).isFalse();
+        assertThat(text("heatmap-note")).startsWith("No finding is positive, so no heatmap is shown.");
+        // A negative finding's map only on request, marked as such in the choice, the note and the viewer's label.
+        Finding negative = result.findings().get(1);
+        assertThat(view.heatmapFinding.getItemLabelGenerator().apply(negative))
+                .endsWith("negative finding \u2014 map shown on request)");
+        _setValue(view.heatmapFinding, negative);
+        assertThat(view.selectedHeatmapFinding()).isEqualTo(negative.code());
+        assertThat(view.viewer.getElement().getAttribute("overlay")).isNotBlank();
+        assertThat(text("heatmap-note")).isEqualTo(negative.label() + ": negative finding \u2014 map shown on request.");
+        assertThat(view.heatmapNote.getClassNames()).contains("cl-on-request");
+        assertThat(view.viewer.getElement().getProperty("overlayLabel")).contains("negative finding");
+        assertThat(view.heatmapFinding.getItemLabelGenerator().apply(result.findings().get(0)))
+                .as("No Finding is a statement about the study").contains("statement about the whole study");
+        // Back to none.
+        _setValue(view.heatmapFinding, null);
+        assertThat(view.viewer.getElement().hasAttribute("overlay")).isFalse();
+        // The legend says what the colours mean; the anomaly map is in the same zoomable viewer, with its own legend.
+        assertThat(text("heatmap-legend")).contains("fixed", "not stretched per image", "outside the body");
+        XrayViewer anomaly = _get(XrayViewer.class, spec -> spec.withId("anomaly-map"));
+        assertThat(anomaly.getElement().getAttribute("src")).isNotBlank();
+        assertThat(anomaly.getElement().getProperty("alt")).startsWith("Anomaly map");
+        assertThat(text("anomaly-legend")).contains("blue to red", "largest differences");
     }
 
     @Test

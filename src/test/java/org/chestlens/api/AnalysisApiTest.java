@@ -185,6 +185,15 @@ class AnalysisApiTest extends KaribuTest {
     void theModelEndpointDescribesFindings() throws Exception {
         mvc.perform(get("/api/v1/model")).andExpect(status().isOk())
                 .andExpect(jsonPath("$.available").value(true))
-                .andExpect(jsonPath("$.findings[0].code").isNotEmpty());
+                .andExpect(jsonPath("$.findings[0].code").isNotEmpty())
+                // At the threshold, on the validation population: sensitivity, specificity, PPV; and calibration.
+                .andExpect(jsonPath("$.findings[1].code").value("pneumonia"))
+                .andExpect(jsonPath("$.findings[1].valSensitivity").value(0.8))
+                .andExpect(jsonPath("$.findings[1].valSpecificity").value(0.85))
+                // 30 positives x 0.8 = 24 true, 70 negatives x 0.15 = 10.5 false positive calls
+                .andExpect(jsonPath("$.findings[1].valPpv").value(org.hamcrest.Matchers.closeTo(24 / 34.5, 1e-9)))
+                .andExpect(jsonPath("$.findings[1].valPrevalence").value(0.3))
+                .andExpect(jsonPath("$.findings[1].valEce").value(0.05))
+                .andExpect(jsonPath("$.findings[0].valEce").value(org.hamcrest.Matchers.nullValue()));
     }
 }

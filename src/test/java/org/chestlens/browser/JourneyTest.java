@@ -1,6 +1,7 @@
 package org.chestlens.browser;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.chestlens.TestAccounts;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -29,7 +30,7 @@ abstract class JourneyTest extends BrowserTest {
         WebElement input = (WebElement) js().executeScript(
                 "return arguments[0].shadowRoot.querySelector('input[type=file]') || arguments[0].querySelector('input[type=file]');",
                 byId("xray-upload"));
-        input.sendKeys(file.toAbsolutePath().toString());
+        input.sendKeys(file.toAbsolutePath().normalize().toString()); // chromedriver refuses "a/../b"
     }
 
     /** Scrolls the element to the middle of the window and gives it keyboard focus. */
@@ -64,5 +65,22 @@ abstract class JourneyTest extends BrowserTest {
                 + "requestAnimationFrame(() => requestAnimationFrame(() => done()));");
         screenshot(name);
         driver.manage().window().setSize(size);
+    }
+
+    /**
+     * Opens a vaadin-select and clicks its option number {@code index}; returns the option's text. The select's
+     * value button holds a copy of the selected item, so options are taken from the open list only.
+     */
+    String chooseInSelect(String id, int index) {
+        byId(id).click();
+        List<WebElement> options = wait.until(d -> {
+            List<WebElement> found = d.findElements(By.cssSelector("vaadin-select-item[role='option']")).stream()
+                    .filter(WebElement::isDisplayed).toList();
+            return found.size() > index ? found : null;
+        });
+        String label = options.get(index).getText();
+        options.get(index).click();
+        waitForVaadin();
+        return label;
     }
 }

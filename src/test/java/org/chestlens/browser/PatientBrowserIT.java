@@ -86,6 +86,10 @@ class PatientBrowserIT extends JourneyTest {
         tab("Compare");
         WebElement earlier = byId("compare-viewer-earlier");
         WebElement later = byId("compare-viewer-later");
+        // Nothing is positive in either study (test models): no heatmap until one is chosen (0: "No heatmap",
+        // 1: No Finding).
+        assertThat(later.getDomAttribute("overlay")).isNull();
+        chooseInSelect("compare-finding", 2);
         wait.until(d -> overlayLoaded(earlier) && overlayLoaded(later));
         // Opacity moved on one image moves on both; so does zoom.
         WebElement slider = part(earlier, "input.opacity");
@@ -114,6 +118,7 @@ class PatientBrowserIT extends JourneyTest {
         tab("Trends");
         fullScreenshot("patient-08-trends-390");
         tab("Compare");
+        chooseInSelect("compare-finding", 2);
         wait.until(d -> overlayLoaded(byId("compare-viewer-later")));
         fullScreenshot("patient-09-compare-390");
         assertThat(horizontalOverflow()).isFalse();

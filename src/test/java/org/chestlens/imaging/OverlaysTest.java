@@ -10,11 +10,11 @@ import org.junit.jupiter.api.Test;
 class OverlaysTest {
 
     @Test
-    void coolRegionsLeaveTheXrayVisibleAndHotOnesAreColoured() throws Exception {
+    void zeroIntensityLeavesTheXrayUntouchedAndHighIntensityIsColoured() throws Exception {
         GreyImage base = new GreyImage(64, 64, filled(64 * 64, 100));
-        float[] map = new float[4];
-        map[3] = 1f; // bottom-right hot
-        byte[] rgb = Overlays.blend(base, map, 2, 2);
+        float[] intensity = new float[64 * 64];
+        intensity[63 * 64 + 63] = 1f; // bottom-right hot
+        byte[] rgb = Overlays.blend(base, intensity);
         int topLeft = 0;
         assertThat(new int[] {rgb[topLeft] & 0xff, rgb[topLeft + 1] & 0xff, rgb[topLeft + 2] & 0xff}).containsExactly(100, 100, 100);
         int bottomRight = (63 * 64 + 63) * 3;
@@ -23,10 +23,66 @@ class OverlaysTest {
         int b = rgb[bottomRight + 2] & 0xff;
         assertThat(Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b))).as("coloured").isGreaterThan(30);
 
-        EncodedImage png = Overlays.blendPng(base, map, 2, 2);
+        EncodedImage png = Overlays.blendPng(base, intensity);
         BufferedImage read = ImageIO.read(new ByteArrayInputStream(png.bytes()));
         assertThat(read.getWidth()).isEqualTo(64);
         assertThat(read.getRGB(63, 63) & 0xffffff).isEqualTo((r << 16) | (g << 8) | b);
+    }
+
+    @Test
+    void opacityGrowsWithIntensityAndColoursRunFromBlueToRed() {
+        assertThat(Overlays.opacity(0f)).isZero();
+        assertThat(Overlays.opacity(-1f)).isZero();
+        assertThat(Overlays.opacity(0.05f)).isGreaterThan(0f).isLessThan(Overlays.opacity(0.5f));
+        assertThat(Overlays.opacity(1f)).isEqualTo(Overlays.MAX_OPACITY);
+        int weak = Overlays.colour(0f);
+        int strong = Overlays.colour(1f);
+        assertThat(weak & 0xff).as("blue end").isGreaterThan((weak >> 16) & 0xff);
+        assertThat((strong >> 16) & 0xff).as("red end").isGreaterThan(strong & 0xff);
+        // The legend draws exactly these colours and opacities.
+        assertThat(Overlays.cssGradient()).startsWith("linear-gradient(90deg, rgba(")
+                .contains("0.000) 0%").contains(String.format(java.util.Locale.ROOT, "%.3f) 100%%", Overlays.MAX_OPACITY));
+    }
+
+    @Test
+    void heatmapsUseTheFixedScaleSoAWeakMapStaysFaintWhereAStretchWouldGlow() {
+        // Two maps of the same shape: a weak finding (every value below the scale's start but one just above it)
+        // and a strong one. A per-image min-max stretch would colour both the same.
+        float[] weak = {-3.0f, -2.5f, -2.0f, 0.2f};
+        float[] strong = {1.0f, 3.0f, 5.0f, 9.0f};
+        float[] weakIntensity = Overlays.heatmapIntensity(weak, 2, 2, 2, 2, 0.0, 8.0, null);
+        float[] strongIntensity = Overlays.heatmapIntensity(strong, 2, 2, 2, 2, 0.0, 8.0, null);
+        assertThat(weakIntensity).containsExactly(0f, 0f, 0f, 0.025f);
+        assertThat(strongIntensity).containsExactly(0.125f, 0.375f, 0.625f, 1f);
+        assertThat(Overlays.normalise(weak)).as("the old stretch").contains(1f);
+
+        GreyImage base = new GreyImage(2, 2, filled(4, 100));
+        assertThat(maxColourShift(Overlays.blend(base, weakIntensity)))
+                .as("faint").isLessThan(maxColourShift(Overlays.blend(base, strongIntensity)) / 3);
+    }
+
+    @Test
+    void theBodyMaskSuppressesActivationOutsideIt() {
+        float[] cam = {10f, 10f, 10f, 10f};
+        float[] mask = {1f, 0f, 0.5f, 1f};
+        assertThat(Overlays.heatmapIntensity(cam, 2, 2, 2, 2, 0.0, 5.0, mask)).containsExactly(1f, 0f, 0.5f, 1f);
+    }
+
+    @Test
+    void aScaleWithoutRangeIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Overlays.heatmapIntensity(new float[4], 2, 2, 2, 2, 1.0, 1.0, null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static int maxColourShift(byte[] rgb) {
+        int max = 0;
+        for (int i = 0; i < rgb.length; i += 3) {
+            int r = rgb[i] & 0xff;
+            int g = rgb[i + 1] & 0xff;
+            int b = rgb[i + 2] & 0xff;
+            max = Math.max(max, Math.abs(r - 100) + Math.abs(g - 100) + Math.abs(b - 100));
+        }
+        return max;
     }
 
     @Test

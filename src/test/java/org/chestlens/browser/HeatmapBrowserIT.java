@@ -1,0 +1,113 @@
+package org.chestlens.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * Heatmaps and the anomaly map as users see them, with the release models on real val X-rays (read from
+ * ../shared/data/cxr at test time, never copied into the project; skipped where that folder is absent): the first
+ * heatmap is the most probable positive finding, the legend beside it, a negative finding's map only on request and
+ * marked, the anomaly map in the same zoomable viewer; at 1440 and 390 px.
+ */
+@TestPropertySource(properties = "chestlens.models-dir=models")
+class HeatmapBrowserIT extends JourneyTest {
+
+    static final Path DATA = Path.of("../shared/data/cxr");
+    /** A child's bacterial pneumonia (Kermany, CC BY 4.0): Pneumonia 92%, positive. */
+    static final Path PNEUMONIA = DATA.resolve("images/kermany/person26_bacteria_124.jpeg");
+    /** An adult's AP film with effusion (NIH, CC0): Effusion 61%; the more probable Viral Pneumonia does not apply. */
+    static final Path EFFUSION = DATA.resolve("images/nih128/00002395_004.jpg");
+
+    @Test
+    void positiveFindingsHeatmapFirstWithLegendNegativeOnRequestAnomalyMapZoomable() throws Exception {
+        Assumptions.assumeTrue(Files.isRegularFile(PNEUMONIA) && Files.isRegularFile(EFFUSION),
+                "../shared/data/cxr is absent on this machine: no real X-ray to look at");
+        open("upload");
+        chooseFile(PNEUMONIA);
+        wait.until(d -> d.getCurrentUrl().contains("/analysis/"));
+        waitForVaadin();
+        assertThat(text("model-info")).contains("chestlens-default");
+        // The first heatmap: the most probable positive finding.
+        assertThat(selectedHeatmap()).startsWith("Pneumonia (").endsWith(", positive)");
+        wait.until(d -> overlayLoaded(byId("xray-viewer")) && baseLoaded(byId("anomaly-map")));
+        assertThat(byId("heatmap-note").isDisplayed()).isFalse();
+        assertThat(text("heatmap-legend")).contains("fixed", "not stretched per image", "outside the body");
+        assertThat(text("anomaly-legend")).contains("blue to red");
+        fullScreenshot("heatmap-01-pneumonia-1440");
+
+        // The anomaly map zooms like the X-ray.
+        WebElement anomaly = byId("anomaly-map");
+        WebElement viewport = anomaly.getShadowRoot().findElement(By.cssSelector(".viewport"));
+        focus(viewport);
+        viewport.sendKeys("+");
+        viewport.sendKeys("+");
+        assertThat(anomaly.getShadowRoot().findElement(By.cssSelector(".zoom-level")).getText()).isEqualTo("156%");
+        screenshot("heatmap-02-anomaly-map-zoomed-1440");
+
+        // A negative finding's map on request, marked as such.
+        String chosen = chooseOption("heatmap-finding", "Effusion (");
+        assertThat(chosen).endsWith("negative finding \u2014 map shown on request)");
+        wait.until(d -> byId("heatmap-note").isDisplayed());
+        assertThat(text("heatmap-note")).isEqualTo("Effusion: negative finding \u2014 map shown on request.");
+        wait.until(d -> overlayLoaded(byId("xray-viewer")));
+        focus(byId("xray-viewer"));
+        screenshot("heatmap-03-negative-on-request-1440");
+
+        // The same result on a phone: a fresh page shows the positive finding's map again.
+        phoneWidth();
+        driver.navigate().refresh();
+        waitForVaadin();
+        wait.until(d -> overlayLoaded(byId("xray-viewer")) && baseLoaded(byId("anomaly-map")));
+        assertThat(selectedHeatmap()).startsWith("Pneumonia (");
+        fullScreenshot("heatmap-04-pneumonia-390");
+        assertThat(horizontalOverflow()).as("no sideways scrolling at 390 px").isFalse();
+
+        // An adult film: Effusion first, not the more probable but inapplicable Viral Pneumonia, nor No Finding.
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(1440, 900));
+        open("upload");
+        chooseFile(EFFUSION);
+        wait.until(d -> d.getCurrentUrl().contains("/analysis/"));
+        waitForVaadin();
+        assertThat(selectedHeatmap()).startsWith("Effusion (").endsWith(", positive)");
+        wait.until(d -> overlayLoaded(byId("xray-viewer")) && baseLoaded(byId("anomaly-map")));
+        fullScreenshot("heatmap-05-effusion-1440");
+    }
+
+    /** The text of the heatmap choice's selected option. */
+    private String selectedHeatmap() {
+        return wait.until(d -> {
+            String t = d.findElement(By.cssSelector("#heatmap-finding vaadin-select-value-button")).getText();
+            return t.isBlank() ? null : t;
+        });
+    }
+
+    /** Opens a vaadin-select and clicks the option whose text starts with {@code prefix}; returns its text. */
+    private String chooseOption(String id, String prefix) {
+        byId(id).click();
+        WebElement option = wait.until(d -> d.findElements(By.cssSelector("vaadin-select-item[role='option']")).stream()
+                .filter(WebElement::isDisplayed).filter(o -> o.getText().startsWith(prefix)).findFirst().orElse(null));
+        String label = option.getText();
+        option.click();
+        waitForVaadin();
+        return label;
+    }
+
+    private boolean baseLoaded(WebElement viewer) {
+        return Boolean.TRUE.equals(js().executeScript(
+                "const i = arguments[0].shadowRoot && arguments[0].shadowRoot.querySelector('img.base');"
+                        + "return !!(i && i.complete && i.naturalWidth > 0);", viewer));
+    }
+
+    private boolean overlayLoaded(WebElement viewer) {
+        return Boolean.TRUE.equals(js().executeScript(
+                "const i = arguments[0].shadowRoot && arguments[0].shadowRoot.querySelector('img.overlay');"
+                        + "return !!(i && i.complete && i.naturalWidth > 0);", viewer));
+    }
+}
