@@ -51,7 +51,7 @@ class RecentAnalysesSection implements ProfileSection {
         list.addClassName("cl-recent-list");
         Optional<Long> requester = Optional.of(accountId);
         for (AnalysisSummary summary : page) {
-            String when = ResultView.DATE_TIME.format(summary.createdAt());
+            String when = org.chestlens.ui.Dates.dateTime(summary.createdAt());
             Image thumb = new Image(AnalysisImages.thumbnail(analysisService, summary.publicId(), requester), "");
             thumb.addClassName("cl-recent-thumb");
             RouterLink link = new RouterLink(when, ResultView.class, ResultView.parameters(summary.publicId()));
