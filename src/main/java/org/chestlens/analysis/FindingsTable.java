@@ -51,18 +51,27 @@ public final class FindingsTable {
             if (chips.getComponentCount() > 0) {
                 name.add(chips);
             }
-            name.add(details(finding));
-            row.add(name, new NativeTableCell(finding.applicable() ? bar(finding.probability(), finding.threshold(),
-                            finding.positive(), finding.normal()) : notApplicable()),
+            // The details open in a row of their own, across the table, so the columns keep their width.
+            NativeTableCell detailsCell = new NativeTableCell(details(finding));
+            detailsCell.getElement().setAttribute("colspan", "4");
+            NativeTableRow detailsRow = new NativeTableRow(detailsCell);
+            detailsRow.addClassName("cl-finding-details-row");
+            detailsRow.getElement().setAttribute("data-details-for", finding.code());
+            detailsRow.setVisible(false);
+            NativeDetails toggle = new NativeDetails("Details");
+            toggle.addClassName("cl-finding-details");
+            toggle.addToggleListener(e -> detailsRow.setVisible(e.isOpened()));
+            name.add(toggle);
+            row.add(name, new NativeTableCell(finding.applicable() ? bar(finding) : notApplicable()),
                     new NativeTableCell(Numbers.percent(finding.threshold())), result(finding));
-            body.addRows(row);
+            body.addRows(row, detailsRow);
         }
         return table;
     }
 
     /** The study-level statement of the models' normal finding (or its absence), worded by {@link ResultSummary}. */
     public static Paragraph statement(ResultSummary summary) {
-        Paragraph statement = new Paragraph(summary.normalStatement());
+        Paragraph statement = new Paragraph("Whole study: " + summary.studyCall() + ".");
         statement.setId("study-statement");
         statement.addClassName("cl-study-statement");
         return statement;
@@ -96,7 +105,7 @@ public final class FindingsTable {
     }
 
     /** Each member's own probability and how often the call was right on validation images. */
-    static NativeDetails details(Finding finding) {
+    static Div details(Finding finding) {
         Div content = new Div();
         content.addClassName("cl-finding-details-body");
         if (!finding.applicable()) {
@@ -117,10 +126,7 @@ public final class FindingsTable {
         Paragraph accuracy = new Paragraph(accuracyText(finding));
         accuracy.addClassName("cl-finding-accuracy");
         content.add(accuracy);
-        NativeDetails details = new NativeDetails("Details", content);
-        details.addClassName("cl-finding-details");
-        details.getElement().setAttribute("data-code", finding.code());
-        return details;
+        return content;
     }
 
     /** Sensitivity, specificity and PPV at the threshold, with the population they were measured on. */
@@ -139,7 +145,10 @@ public final class FindingsTable {
                 .orElse("The model card gives no validation numbers for this finding.");
     }
 
-    static Component bar(double probability, double threshold, boolean positive, boolean normal) {
+    /** The probability as a bar with the threshold marked, coloured as the call: alarm, amber (possible) or calm. */
+    static Component bar(Finding finding) {
+        double probability = finding.probability();
+        double threshold = finding.threshold();
         Div fill = new Div();
         fill.addClassName("cl-bar-fill");
         fill.getStyle().set("width", Numbers.cssPercent(probability));
@@ -149,8 +158,8 @@ public final class FindingsTable {
         tick.getElement().setAttribute("title", "Threshold " + Numbers.percent(threshold));
         Div track = new Div(fill, tick);
         track.addClassName("cl-bar");
-        if (positive) {
-            track.addClassName(normal ? "cl-bar-normal" : "cl-bar-positive");
+        if (finding.positive()) {
+            track.addClassName(finding.normal() ? "cl-bar-normal" : finding.flaggedForReview() ? "cl-bar-possible" : "cl-bar-positive");
         }
         track.getElement().setAttribute("aria-hidden", "true");
         Span value = new Span(Numbers.percent(probability));

@@ -90,7 +90,7 @@ public record ResultSummary(List<Finding> positives, List<Finding> possible, Opt
     /** The study-level call in a few words, for tables that set studies side by side. */
     public String studyCall() {
         if (anyPositive()) {
-            return "Not normal: " + Numbers.count(positives.size() + possible.size(), "finding", "findings") + " positive";
+            return "Not normal (" + Numbers.count(positives.size() + possible.size(), "finding", "findings") + " positive)";
         }
         return normal.map(n -> n.probability() >= n.threshold()
                         ? "Normal by the models (" + n.label() + " " + n.probabilityText() + ")"
@@ -106,7 +106,7 @@ public record ResultSummary(List<Finding> positives, List<Finding> possible, Opt
             out.add(new Uncertainty("disagree", "Models disagree", "The ensemble's models disagree on "
                     + labels(disagree, false) + ": one calls it positive, another negative, far apart."));
         }
-        List<Finding> borderline = result().stream().filter(Finding::borderline).toList();
+        List<Finding> borderline = allFindings().stream().filter(Finding::borderline).toList();
         if (!borderline.isEmpty()) {
             out.add(new Uncertainty("borderline", "Borderline", "Close to the threshold (within "
                     + Numbers.count(Math.round(Finding.BORDERLINE_MARGIN * 100), "point", "points") + "): "
@@ -122,7 +122,7 @@ public record ResultSummary(List<Finding> positives, List<Finding> possible, Opt
     }
 
     /** Every reported finding, the normal one included (it can be borderline too). */
-    private List<Finding> result() {
+    private List<Finding> allFindings() {
         List<Finding> all = new ArrayList<>(findings);
         normal.ifPresent(all::add);
         return all;

@@ -27,6 +27,7 @@ import org.chestlens.analysis.AnalysisResult;
 import org.chestlens.analysis.Finding;
 import org.chestlens.analysis.FindingsTable;
 import org.chestlens.analysis.ResultContribution;
+import org.chestlens.ui.Dates;
 
 /**
  * On the result page of a clinician's own analysis: which patient it belongs to (or a way to file it
@@ -67,7 +68,7 @@ class PatientResultContribution implements ResultContribution {
                     PatientView.parameters(patient.get().getId()));
             link.setId("result-patient-link");
             Paragraph line = new Paragraph(new Span("A study of "), link, new Span(result.studyDate()
-                    .map(d -> ", taken " + TrendChart.DATE.format(d) + ".").orElse(".")));
+                    .map(d -> ", taken " + Dates.date(d) + ".").orElse(".")));
             section.add(line, new Paragraph("The patient's page shows all studies over time and compares them."));
             return section;
         }
@@ -182,7 +183,7 @@ class PatientResultContribution implements ResultContribution {
     }
 
     private static String savedText(Feedback feedback) {
-        return "Saved " + ResultDates.DATE_TIME.format(feedback.getUpdatedAt())
+        return "Saved " + Dates.dateTime(feedback.getUpdatedAt())
                 + FeedbackService.summary(feedback).map(s -> ": " + s + ".").orElse(": nothing reviewed.");
     }
 }

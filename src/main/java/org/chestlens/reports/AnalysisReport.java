@@ -48,17 +48,15 @@ public class AnalysisReport {
 
     /** Heatmaps shown at most; more positive findings are named, their maps are on the result page. */
     static final int MAX_HEATMAPS = 3;
-    private static final float[] PICTURE_HEIGHTS = {200, 175, 150, 130, 115};
+    private static final float[] PICTURE_HEIGHTS = {200, 175, 150, 130, 115, 100};
 
-    static final String CALLS = "Models say: Positive when the probability reaches the finding's threshold (chosen on "
-            + "validation data); Possible when it does but such positive calls were right less than half the time on "
-            + "validation X-rays (PPV below 50%), so it is flagged for review. PPV: the share of positive calls that were "
-            + "right on validation X-rays, at their prevalence. [models disagree]: one model of the ensemble calls it "
-            + "positive, another negative, at least 25 points apart; [borderline]: within 2 points of the threshold. "
-            + "The study-level finding (No Finding) says whether the models call the whole study normal.";
+    static final String CALLS = "Positive: the probability reaches the threshold (chosen on validation data). Possible: "
+            + "it does, but such calls were right less than half the time on validation X-rays (PPV < 50%), so it is "
+            + "flagged for review. PPV: the share of positive calls that were right there. [models disagree]: the "
+            + "ensemble's models on both sides of the threshold, 25 points or more apart. [borderline]: within 2 points.";
     static final String HEATMAP_LEGEND = "Where the image raised each finding's probability most, from blue (weaker) to "
-            + "red (stronger); regions with little evidence are left uncoloured. It shows where the models looked, not an "
-            + "outline of disease.";
+            + "red (stronger); grey: left uncoloured, little evidence. It shows where the models looked, not an outline "
+            + "of disease.";
 
     private final AnalysisService analysisService;
     private final PatientService patientService;
@@ -177,7 +175,7 @@ public class AnalysisReport {
     private static void write(PdfPages pages, Contents contents, float pictureHeight) throws IOException {
         AnalysisResult result = contents.result();
         pages.title("ChestLens analysis report");
-        pages.notice(ResultSummary.NOT_A_DIAGNOSIS + " " + disclaimer(result));
+        pages.notice(ResultSummary.NOT_A_DIAGNOSIS + disclaimer(result));
         pages.table(new float[] {62, 196, 62, 195}, facts(contents), false, 8.5f);
         pages.paragraph("Result page: " + contents.link(), pages.regular, 8.5f, java.awt.Color.BLACK);
 
@@ -208,12 +206,12 @@ public class AnalysisReport {
         }
 
         pages.heading("Findings: the models' result and the clinician's verdict");
-        pages.table(new float[] {150, 60, 55, 80, 45, 125}, findingRows(summary, contents.review()), true, 8.5f);
+        pages.table(new float[] {130, 55, 50, 130, 35, 115}, findingRows(summary, contents.review()), true, 8.5f);
         pages.paragraph(CALLS, pages.regular, 7.5f, PdfPages.MUTED);
-        String accuracy = String.join(" ", summary.findings().stream().filter(Finding::positive)
+        String accuracy = String.join("; ", summary.findings().stream().filter(Finding::positive)
                 .map(AnalysisReport::accuracyLine).flatMap(Optional::stream).toList());
         if (!accuracy.isEmpty()) {
-            pages.paragraph(accuracy, pages.regular, 7.5f, PdfPages.MUTED);
+            pages.paragraph("On validation X-rays: " + accuracy + ".", pages.regular, 7.5f, PdfPages.MUTED);
         }
 
         pages.heading("Clinician's review");
@@ -245,8 +243,8 @@ public class AnalysisReport {
         pages.heading("How unusual is this image?");
         paragraph(pages, "More unusual than " + Math.round(anomaly.percentile()) + "% of normal X-rays. "
                 + AnomalyPanel.interpretation(anomaly.percentile()) + String.format(java.util.Locale.ROOT,
-                " (Reconstruction error %.5f, percentile %.0f; KL divergence %.2f, percentile %.0f.)", anomaly.mse(),
-                anomaly.msePercentile(), anomaly.kl(), anomaly.klPercentile()), 8.5f);
+                " (Reconstruction error percentile %.0f, KL divergence percentile %.0f.)", anomaly.msePercentile(),
+                anomaly.klPercentile()), 8.5f);
     }
 
     private static void paragraph(PdfPages pages, String text, float size) throws IOException {
@@ -309,10 +307,10 @@ public class AnalysisReport {
     }
 
     private static Optional<String> accuracyLine(Finding f) {
-        return f.validationAccuracy().map(a -> f.label() + ": sensitivity " + Numbers.percent(a.sensitivity())
-                + ", specificity " + Numbers.percent(a.specificity()) + ", PPV " + Numbers.percent(a.ppv()) + " on "
-                + Numbers.count(a.positives() + a.negatives(), "validation X-ray", "validation X-rays") + ", "
-                + a.positives() + " with it" + (a.population() == null ? "" : " (" + a.population() + ")") + ".");
+        return f.validationAccuracy().map(a -> f.label() + " sensitivity " + Numbers.percent(a.sensitivity())
+                + ", specificity " + Numbers.percent(a.specificity()) + ", PPV " + Numbers.percent(a.ppv()) + " ("
+                + a.positives() + " of " + (a.positives() + a.negatives())
+                + (a.population() == null ? "" : ", " + a.population()) + ")");
     }
 
     private static String reviewCounts(Review review, AnalysisResult result) {
@@ -323,26 +321,42 @@ public class AnalysisReport {
                 + open + " not reviewed";
     }
 
-    /** The heatmap colours as they look over a mid-grey X-ray: drawn by the same code as the heatmaps. */
+    /**
+     * The heatmap colours from weaker to stronger, drawn by the heatmaps' own code ({@link Overlays#blend}): blended
+     * over black and over white, which gives each value's colour at full strength and its opacity; where the overlay
+     * is transparent (little evidence) the scale is left light grey, as the X-ray is left uncoloured.
+     */
     private static BufferedImage ramp() {
         int n = 256;
-        byte[] grey = new byte[n];
-        java.util.Arrays.fill(grey, (byte) 128);
         float[] values = new float[n];
         for (int i = 0; i < n; i++) {
             values[i] = i / (float) (n - 1);
         }
-        byte[] rgb = Overlays.blend(new GreyImage(n, 1, grey), values, n, 1);
+        byte[] overBlack = Overlays.blend(new GreyImage(n, 1, new byte[n]), values, n, 1);
+        byte[] white = new byte[n];
+        java.util.Arrays.fill(white, (byte) 255);
+        byte[] overWhite = Overlays.blend(new GreyImage(n, 1, white), values, n, 1);
         BufferedImage image = new BufferedImage(n, 1, BufferedImage.TYPE_INT_RGB);
         for (int i = 0; i < n; i++) {
-            image.setRGB(i, 0, ((rgb[3 * i] & 0xff) << 16) | ((rgb[3 * i + 1] & 0xff) << 8) | (rgb[3 * i + 2] & 0xff));
+            // over black: alpha * c; over white: alpha * c + (1 - alpha) * 255
+            double alpha = 1 - ((overWhite[3 * i] & 0xff) - (overBlack[3 * i] & 0xff)) / 255.0;
+            int rgb = 0xdddddd;
+            if (alpha > 0.02) {
+                int r = (int) Math.min(255, Math.round((overBlack[3 * i] & 0xff) / alpha));
+                int g = (int) Math.min(255, Math.round((overBlack[3 * i + 1] & 0xff) / alpha));
+                int b = (int) Math.min(255, Math.round((overBlack[3 * i + 2] & 0xff) / alpha));
+                rgb = (r << 16) | (g << 8) | b;
+            }
+            image.setRGB(i, 0, rgb);
         }
         return image;
     }
 
+    /** The model's own disclaimer too, unless it only says again that this is not a diagnosis. */
     private static String disclaimer(AnalysisResult result) {
         String text = result.model().disclaimer();
-        return text == null || text.isBlank() ? "" : text;
+        return text == null || text.isBlank() || text.toLowerCase(java.util.Locale.ROOT).contains("not a medical diagnosis")
+                ? "" : " " + text;
     }
 
     private static BufferedImage decode(ImageBytes bytes) {

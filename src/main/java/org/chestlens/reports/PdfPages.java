@@ -194,7 +194,7 @@ final class PdfPages {
         int captionLines = 1;
         for (Picture p : pictures) {
             float w = h * p.image().getWidth() / (float) p.image().getHeight();
-            captionLines = Math.max(captionLines, wrap(p.caption(), regular, captionSize, Math.max(w, 120)).size());
+            captionLines = Math.max(captionLines, wrap(p.caption(), regular, captionSize, w).size());
         }
         float total = h + 4 + captionLines * captionSize * 1.25f;
         keep(total);
@@ -206,7 +206,7 @@ final class PdfPages {
                 content.drawImage(image, x, y - h, w, h);
             }
             float baseline = y - h - 4 - captionSize;
-            for (String l : wrap(p.caption(), regular, captionSize, Math.max(w, 120))) {
+            for (String l : wrap(p.caption(), regular, captionSize, w)) {
                 text(l, regular, captionSize, x, baseline, Color.BLACK);
                 baseline -= captionSize * 1.25f;
             }

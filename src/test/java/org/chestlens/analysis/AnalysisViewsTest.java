@@ -49,7 +49,8 @@ class AnalysisViewsTest extends KaribuTest {
 
         // Reported findings only, most probable first, each with percentage, threshold and a worded badge; the
         // models' normal finding (No Finding) is the study-level statement above the table, not a row.
-        List<NativeTableRow> rows = _get(NativeTable.class, spec -> spec.withId("findings")).getBody().getRows();
+        List<NativeTableRow> rows = _get(NativeTable.class, spec -> spec.withId("findings")).getBody().getRows().stream()
+                .filter(r -> r.getElement().hasAttribute("data-code")).toList();
         List<Finding> abnormal = result.findings().stream().filter(f -> !f.normal()).toList();
         assertThat(result.findings()).hasSize(4);
         assertThat(rows).hasSize(abnormal.size()).hasSize(3);
@@ -60,6 +61,21 @@ class AnalysisViewsTest extends KaribuTest {
                     .contains(Numbers.percent(finding.probability()), Numbers.percent(finding.threshold()))
                     .contains(finding.callText());
         }
+        assertThat(text("study-statement")).startsWith("Whole study: ").contains("No Finding");
+        // Each row's details open below it, across the table: the members' own numbers and the validation PPV.
+        NativeTableRow first = rows.get(0);
+        com.vaadin.flow.component.html.NativeDetails toggle = _get(first, com.vaadin.flow.component.html.NativeDetails.class);
+        NativeTableRow details = _get(NativeTable.class, spec -> spec.withId("findings")).getBody().getRows().stream()
+                .filter(r -> abnormal.get(0).code().equals(r.getElement().getAttribute("data-details-for"))).findFirst()
+                .orElseThrow();
+        assertThat(details.isVisible()).isFalse();
+        toggle.setOpen(true);
+        com.vaadin.flow.component.ComponentUtil.fireEvent(toggle,
+                new com.vaadin.flow.component.html.NativeDetails.ToggleEvent(toggle, true));
+        assertThat(details.isVisible()).isTrue();
+        assertThat(details.getElement().getTextRecursively()).contains("Each model:", "sensitivity", "PPV");
+        // The summary opens the page: right under the title.
+        assertThat(_get(ResultView.class).getChildren().skip(1).findFirst().orElseThrow().getId()).contains("summary-banner");
         assertThat(UI.getCurrent().getElement().getTextRecursively()).doesNotContain("Cardiomegaly");
 
         assertThat(text("retention-notice")).startsWith("Kept until").contains("Anyone with the link");

@@ -74,6 +74,8 @@ class FindingsTableTest {
         assertThat(themes(cardiomegaly)).doesNotContain("error");
         String row = FindingsTable.of(List.of(cardiomegaly)).getElement().getTextRecursively();
         assertThat(row).contains("Possible", "flagged for review");
+        assertThat(FindingsTable.bar(cardiomegaly).getElement().getChild(0).getClassList()).contains("cl-bar-possible")
+                .doesNotContain("cl-bar-positive");
 
         Finding pneumonia = new Finding("pneumonia", "Pneumonia", 0.9, 0.14, true, Map.of("a", 0.9), null, false, true,
                 HIGH_PPV);

@@ -88,7 +88,7 @@ class SummaryBannerTest {
     void studyCallsForSideBySideTables() {
         assertThat(ResultSummary.of(result(10, normal(0.7))).studyCall()).isEqualTo("Normal by the models (No Finding 70%)");
         assertThat(ResultSummary.of(result(10, normal(0.2), f("pneumonia", "Pneumonia", 0.91, 0.14, GOOD, 0.9, 0.92)))
-                .studyCall()).isEqualTo("Not normal: 1 finding positive");
+                .studyCall()).isEqualTo("Not normal (1 finding positive)");
     }
 
     private static Section banner(AnalysisResult result) {

@@ -182,7 +182,7 @@ class PatientStudiesTest extends KaribuTest {
         _setValue(choice, patient);
         _setValue(_get(DatePicker.class, spec -> spec.withId("attach-study-date")), JANUARY);
         _click(_get(Button.class, spec -> spec.withId("attach-to-patient")));
-        assertThat(text("result-patient")).contains("A study of AT-1", "taken " + TrendChart.DATE.format(JANUARY));
+        assertThat(text("result-patient")).contains("A study of AT-1", "taken " + org.chestlens.ui.Dates.date(JANUARY));
         assertThat(analysisService.find(first, Optional.of(alice.getId())).orElseThrow().studyDate()).contains(JANUARY);
         assertThat(patientService.studyCount(patient.getId())).isEqualTo(1);
 
