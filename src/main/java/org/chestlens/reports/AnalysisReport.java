@@ -206,7 +206,9 @@ public class AnalysisReport {
         }
 
         pages.heading("Findings: the models' result and the clinician's verdict");
-        pages.table(new float[] {130, 55, 50, 130, 35, 115}, findingRows(summary, contents.review()), true, 8.5f);
+        // PPV says how often a positive call is right: a column only where some call is positive.
+        pages.table(summary.anyPositive() ? new float[] {130, 55, 50, 130, 35, 115} : new float[] {130, 55, 50, 165, 115},
+                findingRows(summary, contents.review()), true, 8.5f);
         pages.paragraph(CALLS, pages.regular, 7.5f, PdfPages.MUTED);
         String accuracy = String.join("; ", summary.findings().stream().filter(Finding::positive)
                 .map(AnalysisReport::accuracyLine).flatMap(Optional::stream).toList());
@@ -278,9 +280,15 @@ public class AnalysisReport {
     }
 
     private static List<List<PdfPages.Cell>> findingRows(ResultSummary summary, Optional<Review> review) {
+        boolean ppv = summary.anyPositive();
         List<List<PdfPages.Cell>> rows = new ArrayList<>();
-        rows.add(List.of(PdfPages.Cell.bold("Finding"), PdfPages.Cell.bold("Probability"), PdfPages.Cell.bold("Threshold"),
-                PdfPages.Cell.bold("Models say"), PdfPages.Cell.bold("PPV"), PdfPages.Cell.bold("Clinician")));
+        List<PdfPages.Cell> header = new ArrayList<>(List.of(PdfPages.Cell.bold("Finding"),
+                PdfPages.Cell.bold("Probability"), PdfPages.Cell.bold("Threshold"), PdfPages.Cell.bold("Models say")));
+        if (ppv) {
+            header.add(PdfPages.Cell.bold("PPV"));
+        }
+        header.add(PdfPages.Cell.bold("Clinician"));
+        rows.add(header);
         List<Finding> findings = new ArrayList<>(summary.findings());
         summary.normal().ifPresent(findings::add);
         for (Finding f : findings) {
@@ -297,11 +305,16 @@ public class AnalysisReport {
             String verdict = review.flatMap(r -> Optional.ofNullable(r.verdicts().get(f.code()))).map(Verdict::label)
                     .orElse("Not reviewed");
             boolean strong = f.positive() && !f.normal();
-            rows.add(List.of(new PdfPages.Cell(name, strong, java.awt.Color.BLACK), PdfPages.Cell.of(f.probabilityText()),
-                    PdfPages.Cell.of(Numbers.percent(f.threshold())), new PdfPages.Cell(call, strong, java.awt.Color.BLACK),
-                    // How often such a positive call is right: said where the call is positive, where it matters.
-                    PdfPages.Cell.of(f.positive() ? f.validationAccuracy().map(a -> Numbers.percent(a.ppv())).orElse("-") : ""),
-                    new PdfPages.Cell(verdict, !"Not reviewed".equals(verdict), java.awt.Color.BLACK)));
+            List<PdfPages.Cell> row = new ArrayList<>(List.of(new PdfPages.Cell(name, strong, java.awt.Color.BLACK),
+                    PdfPages.Cell.of(f.probabilityText()), PdfPages.Cell.of(Numbers.percent(f.threshold())),
+                    new PdfPages.Cell(call, strong, java.awt.Color.BLACK)));
+            if (ppv) {
+                // How often such a positive call is right: said where the call is positive, where it matters.
+                row.add(PdfPages.Cell.of(f.positive()
+                        ? f.validationAccuracy().map(a -> Numbers.percent(a.ppv())).orElse("-") : ""));
+            }
+            row.add(new PdfPages.Cell(verdict, !"Not reviewed".equals(verdict), java.awt.Color.BLACK));
+            rows.add(row);
         }
         return rows;
     }

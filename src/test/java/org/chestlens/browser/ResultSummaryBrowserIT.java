@@ -127,7 +127,7 @@ class ResultSummaryBrowserIT extends JourneyTest {
         // The report as a picture, for looking at (poppler-utils, where installed).
         Path pdftoppm = Path.of("/usr/bin/pdftoppm");
         if (Files.isExecutable(pdftoppm)) {
-            Process process = new ProcessBuilder(pdftoppm.toString(), "-png", "-r", "80", kept.toString(),
+            Process process = new ProcessBuilder(pdftoppm.toString(), "-png", "-r", "100", kept.toString(),
                     SCREENSHOTS.resolve("result-08-report").toString()).redirectErrorStream(true).start();
             assertThat(process.waitFor()).isZero();
         }
