@@ -28,6 +28,7 @@ import org.chestlens.admin.UsageReport.Bucket;
 import org.chestlens.security.Roles;
 import org.chestlens.ui.Dates;
 import org.chestlens.ui.MainLayout;
+import org.chestlens.ui.Numbers;
 
 /**
  * Administrators review usage over a period: volume (anonymous and registered), users, latency, finding and
@@ -97,10 +98,10 @@ public class UsageView extends Div {
         if (!report.empty()) {
             cards.add(card("stat-analyses", "Analyses", number(v.total()),
                     number(v.completed()) + " completed, " + number(v.rejected()) + " rejected"));
-            cards.add(card("stat-rejection-rate", "Rejection rate", percent(v.rejectionRate()),
+            cards.add(card("stat-rejection-rate", "Rejection rate", Numbers.rate(v.rejectionRate()),
                     "could not be analysed (see the reasons below)"));
             cards.add(card("stat-registered", "Registered / anonymous", number(v.registered()) + " / " + number(v.anonymous()),
-                    percent(v.registered() / (double) v.total()) + " by signed-in users, " + number(v.viaApi()) + " through the API"));
+                    Numbers.rate(v.registered() / (double) v.total()) + " by signed-in users, " + number(v.viaApi()) + " through the API"));
             cards.add(card("stat-users", "Active users", number(v.activeUsers()), "accounts that made an analysis"));
             cards.add(report.latency().map(l -> card("stat-latency", "Latency (median)", millis(l.p50()),
                             "95th percentile " + millis(l.p95()) + ", slowest " + millis(l.max())))
@@ -215,7 +216,7 @@ public class UsageView extends Div {
         Grid<UsageReport.FindingRate> grid = grid("usage-findings");
         grid.addColumn(UsageReport.FindingRate::label).setHeader("Finding").setFlexGrow(2);
         grid.addColumn(f -> number(f.positive())).setHeader("Positive").setTextAlign(ColumnTextAlign.END);
-        grid.addColumn(f -> percent(f.rate())).setHeader("Rate").setTextAlign(ColumnTextAlign.END);
+        grid.addColumn(f -> Numbers.rate(f.rate())).setHeader("Rate").setTextAlign(ColumnTextAlign.END);
         grid.setItems(report.findings());
         Paragraph note = new Paragraph("Share of the " + number(report.volume().completed())
                 + " completed analyses in which the models reported the finding as positive.");
@@ -236,11 +237,11 @@ public class UsageView extends Div {
                 .setFlexGrow(1);
         grid.addColumn(r -> number(r.count())).setHeader("Analyses").setTextAlign(ColumnTextAlign.END)
                 .setWidth("6.5rem").setFlexGrow(0);
-        grid.addColumn(r -> percent(r.count() / (double) rejected)).setHeader("Share").setTextAlign(ColumnTextAlign.END)
+        grid.addColumn(r -> Numbers.rate(r.count() / (double) rejected)).setHeader("Share").setTextAlign(ColumnTextAlign.END)
                 .setWidth("5rem").setFlexGrow(0);
         grid.setItems(report.rejections());
         Paragraph note = new Paragraph(number(rejected) + " of " + number(report.volume().total()) + " analyses ("
-                + percent(report.volume().rejectionRate()) + ") were rejected by the \"cannot analyse\" gate.");
+                + Numbers.rate(report.volume().rejectionRate()) + ") were rejected by the \"cannot analyse\" gate.");
         note.addClassName("cl-caption");
         return section("usage-rejections", "Rejections", note, grid);
     }
@@ -287,9 +288,6 @@ public class UsageView extends Div {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
-    static String percent(double fraction) {
-        return String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
-    }
 
     static String millis(double ms) {
         return ms < 1000 ? String.format(Locale.ROOT, "%.0f ms", ms) : String.format(Locale.ROOT, "%.2f s", ms / 1000);

@@ -101,7 +101,8 @@ class AnalysisFinding {
         return cam;
     }
 
-    Finding toFinding(String condition, boolean normal, boolean applicable) {
-        return new Finding(code, label, probability, threshold, positive, memberProbabilities(), condition, normal, applicable);
+    Finding toFinding(String condition, boolean normal, boolean applicable, ValidationAccuracy accuracy) {
+        return new Finding(code, label, probability, threshold, positive, memberProbabilities(), condition, normal, applicable,
+                accuracy);
     }
 }

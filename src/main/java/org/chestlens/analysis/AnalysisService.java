@@ -585,8 +585,10 @@ public class AnalysisService {
         Map<String, String> conditions = conditions();
         Set<String> normal = normalFindingCodes();
         Predicate<AnalysisFinding> applicable = applicable(a);
+        Map<String, ValidationAccuracy> accuracy = validationAccuracy();
         List<Finding> findings = completed ? reportedFindings(a, applicable).stream()
-                .map(f -> f.toFinding(conditions.get(f.code()), normal.contains(f.code()), applicable.test(f))).toList()
+                .map(f -> f.toFinding(conditions.get(f.code()), normal.contains(f.code()), applicable.test(f),
+                        accuracy.get(f.code()))).toList()
                 : List.of();
         Optional<Rejection> rejection = completed ? Optional.empty()
                 : Optional.of(new Rejection(a.getRejectionReason(), a.getRejectionSuggestion(), a.getRejectionRule()));
@@ -699,6 +701,14 @@ public class AnalysisService {
     public Set<String> normalFindingCodes() {
         return engine.manifest().map(m -> m.findings().stream().filter(ModelManifest.FindingSpec::isNormal)
                 .map(ModelManifest.FindingSpec::code).collect(Collectors.toSet())).orElse(Set.of());
+    }
+
+    /** The loaded model card's validation accuracy per finding code (findings without the numbers left out). */
+    private Map<String, ValidationAccuracy> validationAccuracy() {
+        Map<String, ValidationAccuracy> out = new HashMap<>();
+        engine.manifest().ifPresent(m -> m.findings().forEach(f -> ValidationAccuracy.of(f.val())
+                .ifPresent(a -> out.put(f.code(), a))));
+        return out;
     }
 
     /** The manifest's relations between findings, as sentences for the findings table. */

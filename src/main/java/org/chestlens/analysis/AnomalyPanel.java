@@ -20,12 +20,13 @@ import org.chestlens.ui.XrayViewer;
  * headline percentile with words, a scale, the map of what the model could not reconstruct, and the
  * raw scores for those who want them.
  */
-final class AnomalyPanel {
+public final class AnomalyPanel {
 
     private AnomalyPanel() {
     }
 
-    static String interpretation(double percentile) {
+    /** What the percentile means, in words (also the PDF's). */
+    public static String interpretation(double percentile) {
         if (percentile >= 95) {
             return "Very unusual compared with normal X-rays: something in this image differs from what the model learned "
                     + "as normal. This does not say what the difference is.";
@@ -49,7 +50,7 @@ final class AnomalyPanel {
 
         Div marker = new Div();
         marker.addClassName("cl-scale-marker");
-        marker.getStyle().set("left", FindingsTable.cssPercent(anomaly.percentile() / 100));
+        marker.getStyle().set("left", org.chestlens.ui.Numbers.cssPercent(anomaly.percentile() / 100));
         Div scale = new Div(marker);
         scale.addClassName("cl-scale");
         scale.getElement().setAttribute("aria-hidden", "true");

@@ -9,21 +9,25 @@ import com.vaadin.flow.component.html.NativeTableCell;
 import com.vaadin.flow.component.html.NativeTableHeader;
 import com.vaadin.flow.component.html.NativeTableHeaderCell;
 import com.vaadin.flow.component.html.NativeTableRow;
+import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import java.util.List;
-import java.util.Locale;
-import java.util.TreeSet;
+import java.util.Map;
+import org.chestlens.ui.Numbers;
 
 /**
- * The findings of an analysis as a real table: probability as a bar with the threshold marked and as a
- * number, the threshold, and a positive/negative badge with words (colour only repeats what they say).
- * Only reported findings reach this table, most probable first.
+ * The findings of an analysis as a real table: probability as a bar with the threshold marked and as a number, the
+ * threshold, and the call in words (colour only repeats them). Chips on a row say when the models disagree or the
+ * probability is borderline; each row's details give the members' own probabilities and how often the finding's
+ * calls were right on validation images. The models' normal finding (No Finding) is no row: it is the study-level
+ * statement above the table ({@link #statement}).
  */
 public final class FindingsTable {
 
     private FindingsTable() {
     }
 
+    /** Rows for these findings, in this order (pass {@link ResultSummary#findings()}: without the normal one). */
     public static NativeTable of(List<Finding> findings) {
         NativeTable table = new NativeTable();
         table.setId("findings");
@@ -35,7 +39,7 @@ public final class FindingsTable {
         for (Finding finding : findings) {
             NativeTableRow row = new NativeTableRow();
             row.getElement().setAttribute("data-code", finding.code());
-            NativeTableHeaderCell name = new NativeTableHeaderCell(finding.label());
+            NativeTableHeaderCell name = new NativeTableHeaderCell(new Span(finding.label()));
             name.getElement().setAttribute("scope", "row");
             if (finding.condition() != null) {
                 // Explains a bar past its threshold mark next to a "Negative" badge.
@@ -43,59 +47,135 @@ public final class FindingsTable {
                 condition.addClassName("cl-finding-condition");
                 name.add(condition);
             }
-            row.add(name, new NativeTableCell(finding.applicable() ? bar(finding.probability(), finding.threshold(),
-                            finding.positive(), finding.normal()) : notApplicable()),
-                    new NativeTableCell(percent(finding.threshold())), new NativeTableCell(badge(finding)));
-            body.addRows(row);
+            Div chips = chips(finding);
+            if (chips.getComponentCount() > 0) {
+                name.add(chips);
+            }
+            // The details open in a row of their own, across the table, so the columns keep their width.
+            NativeTableCell detailsCell = new NativeTableCell(details(finding));
+            detailsCell.getElement().setAttribute("colspan", "4");
+            NativeTableRow detailsRow = new NativeTableRow(detailsCell);
+            detailsRow.addClassName("cl-finding-details-row");
+            detailsRow.getElement().setAttribute("data-details-for", finding.code());
+            detailsRow.setVisible(false);
+            NativeDetails toggle = new NativeDetails("Details");
+            toggle.addClassName("cl-finding-details");
+            toggle.addToggleListener(e -> detailsRow.setVisible(e.isOpened()));
+            name.add(toggle);
+            row.add(name, new NativeTableCell(finding.applicable() ? bar(finding) : notApplicable()),
+                    new NativeTableCell(Numbers.percent(finding.threshold())), result(finding));
+            body.addRows(row, detailsRow);
         }
         return table;
     }
 
-    /** Each ensemble member's own probability: how much the models agree. */
-    public static NativeDetails members(List<Finding> findings) {
-        TreeSet<String> memberNames = new TreeSet<>();
-        findings.forEach(f -> memberNames.addAll(f.memberProbabilities().keySet()));
-        NativeTable table = new NativeTable();
-        table.addClassName("cl-members");
-        NativeTableRow headRow = new NativeTableRow(header("Finding"));
-        memberNames.forEach(m -> headRow.add(header(m)));
-        headRow.add(header("Ensemble"));
-        table.getHead().addRows(headRow);
-        for (Finding finding : findings) {
-            NativeTableHeaderCell name = new NativeTableHeaderCell(finding.label());
-            name.getElement().setAttribute("scope", "row");
-            NativeTableRow row = new NativeTableRow(name);
-            for (String member : memberNames) {
-                Double p = finding.memberProbabilities().get(member);
-                row.add(new NativeTableCell(p == null ? "not used" : percent(p)));
-            }
-            row.add(new NativeTableCell(percent(finding.probability())));
-            table.getBody().addRows(row);
-        }
-        NativeDetails details = new NativeDetails("How much the models agree", table);
-        details.setId("member-probabilities");
-        details.addClassName("cl-details");
-        return details;
+    /** The study-level statement of the models' normal finding (or its absence), worded by {@link ResultSummary}. */
+    public static Paragraph statement(ResultSummary summary) {
+        Paragraph statement = new Paragraph("Whole study: " + summary.studyCall() + ".");
+        statement.setId("study-statement");
+        statement.addClassName("cl-study-statement");
+        return statement;
     }
 
-    static Component bar(double probability, double threshold, boolean positive, boolean normal) {
+    /** "Models disagree" and "Borderline" on the row, so neither hides in a collapsed section. */
+    static Div chips(Finding finding) {
+        Div chips = new Div();
+        chips.addClassName("cl-chips");
+        if (finding.membersDisagree()) {
+            Span chip = chip("models disagree", "cl-chip-disagree");
+            chip.getElement().setAttribute("title", "One model calls it positive and another negative, "
+                    + Numbers.count(Math.round(Finding.DISAGREEMENT_SPREAD * 100), "point", "points") + " or more apart");
+            chips.add(chip);
+        }
+        if (finding.borderline()) {
+            Span chip = chip("borderline", "cl-chip-borderline");
+            chip.getElement().setAttribute("title", "Within " + Numbers.count(Math.round(Finding.BORDERLINE_MARGIN * 100),
+                    "point", "points") + " of the threshold");
+            chips.add(chip);
+        }
+        return chips;
+    }
+
+    public static Span chip(String text, String className) {
+        Span chip = new Span(text);
+        chip.getElement().getThemeList().add("badge small pill");
+        chip.addClassName("cl-chip");
+        chip.addClassName(className);
+        return chip;
+    }
+
+    /** Each member's own probability and how often the call was right on validation images. */
+    static Div details(Finding finding) {
+        Div content = new Div();
+        content.addClassName("cl-finding-details-body");
+        if (!finding.applicable()) {
+            Paragraph line = new Paragraph("Not applicable to this study: its parent finding is negative, and its probability assumes the parent.");
+            line.addClassName("cl-finding-members");
+            content.add(line);
+        } else if (!finding.memberProbabilities().isEmpty()) {
+            StringBuilder members = new StringBuilder("Each model: ");
+            int i = 0;
+            for (Map.Entry<String, Double> e : finding.memberProbabilities().entrySet()) {
+                members.append(i++ == 0 ? "" : ", ").append(e.getKey()).append(' ')
+                        .append(e.getValue() == null ? "n/a" : Numbers.percent(e.getValue()));
+            }
+            Paragraph line = new Paragraph(members + "; together (weighted) " + finding.probabilityText() + ".");
+            line.addClassName("cl-finding-members");
+            content.add(line);
+        }
+        Paragraph accuracy = new Paragraph(accuracyText(finding));
+        accuracy.addClassName("cl-finding-accuracy");
+        content.add(accuracy);
+        return content;
+    }
+
+    /** Sensitivity, specificity and PPV at the threshold, with the population they were measured on. */
+    public static String accuracyText(Finding finding) {
+        return finding.validationAccuracy().map(a -> "On " + Numbers.count(a.positives() + a.negatives(),
+                        "validation X-ray", "validation X-rays")
+                        + (a.population() == null ? "" : " (" + a.population() + ")") + ", " + a.positives() + " with "
+                        + finding.label() + " (" + Numbers.percent(a.prevalence()) + "), at its threshold of "
+                        + Numbers.percent(finding.threshold()) + ": sensitivity " + Numbers.percent(a.sensitivity())
+                        + " (found that share of those with it), specificity " + Numbers.percent(a.specificity())
+                        + " (called that share of the others negative), PPV " + Numbers.percent(a.ppv())
+                        + " (a positive call was right that often"
+                        + (a.lowPpv() ? "; below " + Numbers.percent(ValidationAccuracy.LOW_PPV)
+                                        + ", so a positive reads \"possible\" and is flagged for review" : "")
+                        + "). Where " + finding.label() + " is rarer than here, positive calls are right less often.")
+                .orElse("The model card gives no validation numbers for this finding.");
+    }
+
+    /** The probability as a bar with the threshold marked, coloured as the call: alarm, amber (possible) or calm. */
+    static Component bar(Finding finding) {
+        double probability = finding.probability();
+        double threshold = finding.threshold();
         Div fill = new Div();
         fill.addClassName("cl-bar-fill");
-        fill.getStyle().set("width", cssPercent(probability));
+        fill.getStyle().set("width", Numbers.cssPercent(probability));
         Div tick = new Div();
         tick.addClassName("cl-bar-threshold");
-        tick.getStyle().set("left", cssPercent(threshold));
-        tick.getElement().setAttribute("title", "Threshold " + percent(threshold));
+        tick.getStyle().set("left", Numbers.cssPercent(threshold));
+        tick.getElement().setAttribute("title", "Threshold " + Numbers.percent(threshold));
         Div track = new Div(fill, tick);
         track.addClassName("cl-bar");
-        if (positive) {
-            track.addClassName(normal ? "cl-bar-normal" : "cl-bar-positive");
+        if (finding.positive()) {
+            track.addClassName(finding.normal() ? "cl-bar-normal" : finding.flaggedForReview() ? "cl-bar-possible" : "cl-bar-positive");
         }
         track.getElement().setAttribute("aria-hidden", "true");
-        Span value = new Span(percent(probability));
+        Span value = new Span(Numbers.percent(probability));
         value.addClassName("cl-bar-value");
         Div cell = new Div(track, value);
         cell.addClassName("cl-bar-cell");
+        return cell;
+    }
+
+    private static NativeTableCell result(Finding finding) {
+        NativeTableCell cell = new NativeTableCell(badge(finding));
+        if (finding.flaggedForReview()) {
+            Span review = new Span("flagged for review");
+            review.addClassName("cl-review-note");
+            cell.add(review);
+        }
         return cell;
     }
 
@@ -108,47 +188,33 @@ public final class FindingsTable {
     }
 
     /**
-     * "Positive" or "Negative" in words; the colour only repeats it, and is calm for the models' "normal study"
-     * finding (the manifest's {@code normal}, e.g. No Finding): a normal-looking study is no alarm.
+     * The call in words ({@link Finding#callText()}: Positive, Possible, Negative, Not applicable); the colour only
+     * repeats it: an alarm for a positive, amber for a possible one (flagged for review), calm for the models'
+     * "normal study" finding (the manifest's {@code normal}, e.g. No Finding): a normal-looking study is no alarm.
      */
     public static Span badge(Finding finding) {
+        Span badge = new Span(finding.callText());
         if (!finding.applicable()) {
-            Span badge = new Span("Not applicable");
             badge.getElement().getThemeList().add("badge contrast");
             badge.addClassName("cl-not-applicable");
             return badge;
         }
-        boolean positive = finding.positive();
-        Span badge = new Span(positive ? "Positive" : "Negative");
-        badge.getElement().getThemeList().add(!positive ? "badge contrast"
-                : finding.normal() ? "badge success primary" : "badge error primary");
-        badge.addClassName(positive ? "cl-positive" : "cl-negative");
+        if (!finding.positive()) {
+            badge.getElement().getThemeList().add("badge contrast");
+            badge.addClassName("cl-negative");
+        } else if (finding.flaggedForReview()) {
+            badge.getElement().getThemeList().add("badge");
+            badge.addClassName("cl-possible");
+        } else {
+            badge.getElement().getThemeList().add(finding.normal() ? "badge success primary" : "badge error primary");
+            badge.addClassName("cl-positive");
+        }
         return badge;
     }
 
     /** Theme of a badge naming a positive finding in lists (timeline, patient list). */
     public static String positiveTheme(boolean normalFinding) {
         return normalFinding ? "badge success" : "badge error";
-    }
-
-    public static String percent(double p) {
-        return percentNumber(p) + "%";
-    }
-
-    /** Whole percent, except that the ends stay honest: 0.3% is "<1%", 99.7% is ">99%". */
-    static String percentNumber(double p) {
-        double pct = Math.max(0, Math.min(1, p)) * 100;
-        if (pct > 0 && pct < 1) {
-            return "<1";
-        }
-        if (pct > 99 && pct < 100) {
-            return ">99";
-        }
-        return String.format(Locale.ROOT, "%.0f", pct);
-    }
-
-    static String cssPercent(double p) {
-        return String.format(Locale.ROOT, "%.1f%%", Math.max(0, Math.min(1, p)) * 100);
     }
 
     private static NativeTableHeaderCell header(String text) {

@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * What another feature adds to the result page (the patients feature: which patient it belongs to, feedback on the
- * findings; the references feature: similar cases), so that analysis does not depend on that feature.
+ * findings; the references feature: similar cases; the reports feature: the PDF download), so that analysis does
+ * not depend on those features.
  * Implementations are Spring beans; the result page asks every one of them.
  */
 public interface ResultContribution {
@@ -14,6 +15,15 @@ public interface ResultContribution {
     /** How the analysis' patient is named in headings and the PDF report, if it belongs to one. */
     default Optional<String> patientLabel(AnalysisResult result) {
         return Optional.empty();
+    }
+
+    /**
+     * Buttons or links beside "Copy link", for anyone who may see the result.
+     *
+     * @param requesterId the signed-in account, or empty for an anonymous visitor
+     */
+    default List<Component> actions(AnalysisResult result, Optional<Long> requesterId) {
+        return List.of();
     }
 
     /**

@@ -4,8 +4,6 @@ import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
-import com.vaadin.flow.component.html.Anchor;
-import com.vaadin.flow.component.html.AttachmentType;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.H2;
@@ -25,30 +23,25 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
-import com.vaadin.flow.server.streams.DownloadHandler;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.time.format.FormatStyle;
 import java.util.List;
 import java.util.Optional;
 import org.chestlens.audit.AuditTrail;
 import org.chestlens.security.CurrentUser;
+import org.chestlens.ui.Dates;
 import org.chestlens.ui.MainLayout;
 import org.chestlens.ui.XrayViewer;
 
 /**
- * The result of one analysis at its unguessable address: the X-ray with heatmaps, the findings,
- * how unusual the image is, similar cases, the model, and what the owner can do next. Anyone with
- * the link may open an anonymous analysis until it expires; an owned one opens only for its owner.
+ * The result of one analysis at its unguessable address: a summary first, then the X-ray with heatmaps beside the
+ * findings (on a phone the findings come first), how unusual the image is, similar cases, the model, and what the
+ * owner can do next. Anyone with the link may open an anonymous analysis until it expires; an owned one opens only
+ * for its owner.
  */
 @Route(value = "analysis/:" + ResultView.PUBLIC_ID, layout = MainLayout.class)
 @AnonymousAllowed
 public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTitle {
 
     static final String PUBLIC_ID = "publicId";
-    static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT)
-            .withZone(ZoneId.systemDefault());
-    static final DateTimeFormatter DATE = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM);
 
     final XrayViewer viewer = new XrayViewer();
     final Select<Finding> heatmapFinding = new Select<>();
@@ -57,22 +50,20 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
     final Select<XrayViewer.WindowPreset> windowPreset = new Select<>();
 
     private final AnalysisService analysisService;
-    private final AnalysisReport report;
     private final CurrentUser currentUser;
     private final List<ResultContribution> contributions;
     private final AuditTrail audit;
 
     private AnalysisResult result;
     private Optional<Long> requester = Optional.empty();
-    // Read by the PDF download, which may run outside the UI lock.
-    private volatile String selectedFinding;
-    private volatile double opacity = 0.7;
-    private volatile boolean overlayVisible = true;
+    // The viewer's settings, kept when the page is built anew (e.g. after filing the analysis under a patient).
+    private String selectedFinding;
+    private double opacity = 0.7;
+    private boolean overlayVisible = true;
 
-    public ResultView(AnalysisService analysisService, AnalysisReport report, CurrentUser currentUser,
-                      List<ResultContribution> contributions, AuditTrail audit) {
+    public ResultView(AnalysisService analysisService, CurrentUser currentUser, List<ResultContribution> contributions,
+                      AuditTrail audit) {
         this.analysisService = analysisService;
-        this.report = report;
         this.currentUser = currentUser;
         this.contributions = contributions;
         this.audit = audit;
@@ -118,7 +109,12 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
 
         H1 title = new H1(result.completed() ? "X-ray analysis" : "ChestLens cannot analyse this image");
         title.setId("result-title");
-        add(title, meta(patientLabel), actions(owner, patientLabel), retentionNotice());
+        add(title);
+        ResultSummary summary = result.completed() ? ResultSummary.of(result) : null;
+        if (summary != null) {
+            add(SummaryBanner.of(summary));
+        }
+        add(meta(patientLabel), actions(owner), retentionNotice());
 
         if (result.rejection().isPresent()) {
             add(rejection(result.rejection().get()));
@@ -140,7 +136,11 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
             if (result.findings().isEmpty()) {
                 findings.add(new Paragraph("The models report no findings for this image."));
             } else {
-                findings.add(FindingsTable.of(result.findings()), positivesSummary(), FindingsTable.members(result.findings()));
+                findings.add(FindingsTable.statement(summary));
+                if (!summary.findings().isEmpty()) {
+                    findings.add(FindingsTable.of(summary.findings()));
+                }
+                findings.add(findingsCaption());
             }
             detailsColumn.add(findings);
         }
@@ -180,8 +180,8 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
         meta.setId("result-meta");
         meta.addClassName("cl-meta");
         patientLabel.ifPresent(label -> meta.add(metaItem("Patient", label)));
-        result.studyDate().ifPresent(date -> meta.add(metaItem("Study date", DATE.format(date))));
-        meta.add(metaItem("Analysed", DATE_TIME.format(result.createdAt())));
+        result.studyDate().ifPresent(date -> meta.add(metaItem("Study date", Dates.date(date))));
+        meta.add(metaItem("Analysed", Dates.dateTime(result.createdAt())));
         ImageInfo image = result.image();
         meta.add(metaItem("Image", image.format() + ", " + image.width() + " \u00d7 " + image.height() + " px"
                 + (result.fileName().isBlank() ? "" : ", " + result.fileName())));
@@ -197,33 +197,18 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
         return item;
     }
 
-    private Component actions(boolean owner, Optional<String> patientLabel) {
+    private Component actions(boolean owner) {
         Button copy = new Button("Copy link", new Icon(VaadinIcon.LINK), e -> copyLink());
         copy.setId("copy-link");
-
-        DownloadHandler pdf = event -> {
-            Optional<byte[]> bytes = report.pdf(result.publicId(), requester, new AnalysisReport.Options(patientLabel,
-                    overlayVisible ? Optional.ofNullable(selectedFinding) : Optional.empty(), opacity));
-            if (bytes.isEmpty()) {
-                event.getResponse().setStatus(404);
-                return;
-            }
-            event.setFileName(AnalysisReport.fileName(result));
-            event.setContentType("application/pdf");
-            event.setContentLength(bytes.get().length);
-            event.getOutputStream().write(bytes.get());
-        };
-        Anchor download = new Anchor(pdf, AttachmentType.DOWNLOAD, "");
-        download.add(new Icon(VaadinIcon.DOWNLOAD_ALT), new Span("Download report (PDF)"));
-        download.setId("download-report");
-        download.addClassName("cl-button-link");
 
         Button another = new Button("Analyse another X-ray", new Icon(VaadinIcon.UPLOAD),
                 e -> getUI().ifPresent(ui -> ui.navigate(UploadView.class)));
         another.setId("analyse-another");
         another.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
 
-        Div actions = new Div(copy, download, another);
+        Div actions = new Div(copy);
+        contributions.forEach(c -> c.actions(result, requester).forEach(actions::add));
+        actions.add(another);
         actions.addClassName("cl-actions");
         actions.setId("result-actions");
         if (owner || result.ownerId().isEmpty()) {
@@ -284,7 +269,7 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
 
     private Component retentionNotice() {
         Paragraph notice = new Paragraph(result.expiresAt()
-                .map(expires -> "Kept until " + DATE_TIME.format(expires) + ", then the image and result are deleted. "
+                .map(expires -> "Kept until " + Dates.dateTime(expires) + ", then the image and result are deleted. "
                         + "Anyone with the link can open it until then.")
                 .orElse("Kept in your account until you delete it. Only you can open this link."));
         notice.setId("retention-notice");
@@ -397,19 +382,13 @@ public class ResultView extends Div implements BeforeEnterObserver, HasDynamicTi
         return selectedFinding;
     }
 
-    private Component positivesSummary() {
-        List<Finding> positives = result.positiveFindings();
-        Paragraph summary = new Paragraph(positives.isEmpty()
-                ? "No finding reaches its threshold."
-                : (positives.size() == 1 ? "1 finding reaches its threshold: " : positives.size() + " findings reach their thresholds: ")
-                  + String.join(", ", positives.stream().map(Finding::label).toList()) + ".");
-        summary.setId("positives-summary");
-        summary.addClassName("cl-summary");
+    private static Component findingsCaption() {
         Paragraph meaning = new Paragraph("A finding is positive when its probability reaches its threshold (the mark on "
-                + "each bar), chosen on validation data to balance missed and false findings. Findings the models cannot "
-                + "report reliably are not shown.");
+                + "each bar), chosen on validation data to balance missed and false findings; \"possible\" when positive "
+                + "calls were right less than half the time there. Details on each row say how often. Findings the models "
+                + "cannot report reliably are not shown.");
         meaning.addClassName("cl-caption");
-        return new Div(summary, meaning);
+        return meaning;
     }
 
     private Component modelSection() {

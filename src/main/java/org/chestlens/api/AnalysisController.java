@@ -1,7 +1,6 @@
 package org.chestlens.api;
 
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.chestlens.analysis.AnalysisReport;
 import org.chestlens.analysis.AnalysisRequest;
 import org.chestlens.analysis.AnalysisResult;
 import org.chestlens.analysis.AnalysisService;
@@ -25,13 +23,14 @@ import org.chestlens.analysis.ImageBytes;
 import org.chestlens.analysis.ImageInfo;
 import org.chestlens.analysis.ModelInfo;
 import org.chestlens.analysis.Rejection;
+import org.chestlens.analysis.ValidationAccuracy;
 import org.chestlens.patients.Feedback;
 import org.chestlens.patients.FeedbackService;
-import org.chestlens.patients.Patient;
 import org.chestlens.patients.PatientService;
 import org.chestlens.patients.Verdict;
 import org.chestlens.references.SimilarCase;
 import org.chestlens.references.SimilarCases;
+import org.chestlens.reports.AnalysisReport;
 import org.chestlens.security.CurrentUser;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
@@ -84,11 +83,14 @@ class AnalysisController {
         this.audit = audit;
     }
 
+    /** As the result page words it: call, disagreement and borderline chips, PPV (models/MANIFEST.md). */
     record FindingJson(String code, String label, double probability, double threshold, boolean positive,
-                       Map<String, Double> memberProbabilities, String condition, boolean normal, boolean applicable) {
+                       Map<String, Double> memberProbabilities, String condition, boolean normal, boolean applicable,
+                       String call, boolean membersDisagree, boolean borderline, Double ppv) {
         static FindingJson of(Finding f) {
             return new FindingJson(f.code(), f.label(), f.probability(), f.threshold(), f.positive(), f.memberProbabilities(),
-                    f.condition(), f.normal(), f.applicable());
+                    f.condition(), f.normal(), f.applicable(), f.callText(), f.membersDisagree(), f.borderline(),
+                    f.validationAccuracy().map(ValidationAccuracy::ppv).orElse(null));
         }
     }
 
@@ -244,15 +246,11 @@ class AnalysisController {
 
     @GetMapping(value = "/{id}/report.pdf", produces = MediaType.APPLICATION_PDF_VALUE)
     @PreAuthorize("permitAll()")
-    @Operation(summary = "PDF report, optionally with one finding's heatmap")
-    ResponseEntity<byte[]> report(@PathVariable String id,
-                                  @Parameter(description = "finding code whose heatmap to show") @RequestParam(required = false) String heatmap,
-                                  @RequestParam(defaultValue = "0.5") double opacity) {
+    @Operation(summary = "PDF report: each finding's result beside your verdict, your note, the heatmaps of the positive "
+            + "findings; the same document as the result page's download")
+    ResponseEntity<byte[]> report(@PathVariable String id) {
         AnalysisResult result = find(id);
-        Optional<String> patientLabel = result.patientId().flatMap(patients::find).map(Patient::displayLabel);
-        byte[] pdf = reports.pdf(id, currentUser.accountId(),
-                        new AnalysisReport.Options(patientLabel, Optional.ofNullable(heatmap), Math.min(Math.max(opacity, 0), 1)))
-                .orElseThrow(() -> new ApiProblems.NotFound("No such analysis."));
+        byte[] pdf = reports.pdf(id, currentUser.accountId()).orElseThrow(() -> new ApiProblems.NotFound("No such analysis."));
         return ResponseEntity.ok()
                 .header(HttpHeaders.CONTENT_DISPOSITION,
                         ContentDisposition.attachment().filename(AnalysisReport.fileName(result)).build().toString())

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
@@ -67,6 +68,43 @@ public record ModelManifest(String name, String version, String created, String 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ValStats(Double auc, Double aucLow, Double aucHigh, Integer positives, Integer negatives,
                            Double sensitivity, Double specificity, String population) {
+
+        /**
+         * Positive predictive value at the threshold on these validation images: of the images called positive, the
+         * share that were positive, TP / (TP + FP) with TP = sensitivity x positives, FP = (1 - specificity) x
+         * negatives. It holds for this population's prevalence ({@link #prevalence()}); where the finding is rarer,
+         * fewer positive calls are right. Empty without the four numbers or without any positive call.
+         */
+        public OptionalDouble ppv() {
+            if (!complete()) {
+                return OptionalDouble.empty();
+            }
+            double truePositives = sensitivity * positives;
+            double falsePositives = (1 - specificity) * negatives;
+            return truePositives + falsePositives > 0
+                    ? OptionalDouble.of(truePositives / (truePositives + falsePositives)) : OptionalDouble.empty();
+        }
+
+        /** Negative predictive value at the threshold on these images: TN / (TN + FN), as {@link #ppv()}. */
+        public OptionalDouble npv() {
+            if (!complete()) {
+                return OptionalDouble.empty();
+            }
+            double trueNegatives = specificity * negatives;
+            double falseNegatives = (1 - sensitivity) * positives;
+            return trueNegatives + falseNegatives > 0
+                    ? OptionalDouble.of(trueNegatives / (trueNegatives + falseNegatives)) : OptionalDouble.empty();
+        }
+
+        /** The share of positives among these validation images. */
+        public OptionalDouble prevalence() {
+            return positives != null && negatives != null && positives + negatives > 0
+                    ? OptionalDouble.of(positives / (double) (positives + negatives)) : OptionalDouble.empty();
+        }
+
+        private boolean complete() {
+            return positives != null && negatives != null && sensitivity != null && specificity != null;
+        }
     }
 
     /**

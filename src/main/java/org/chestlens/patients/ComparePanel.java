@@ -20,7 +20,9 @@ import org.chestlens.analysis.AnalysisStatus;
 import org.chestlens.analysis.AnalysisSummary;
 import org.chestlens.analysis.Finding;
 import org.chestlens.analysis.FindingsTable;
+import org.chestlens.analysis.ResultSummary;
 import org.chestlens.ui.Dates;
+import org.chestlens.ui.Numbers;
 import org.chestlens.ui.XrayViewer;
 
 /**
@@ -42,6 +44,7 @@ class ComparePanel extends Div {
     private final AnalysisService analysisService;
     private final Patient patient;
     private final Optional<Long> requester;
+    private final java.util.Set<String> normalCodes;
     private AnalysisResult earlierResult;
     private AnalysisResult laterResult;
 
@@ -51,6 +54,7 @@ class ComparePanel extends Div {
         this.analysisService = analysisService;
         this.patient = patient;
         this.requester = requester;
+        this.normalCodes = analysisService.normalFindingCodes();
         setId("compare");
         addClassName("cl-compare");
         List<AnalysisSummary> analysed = studies.stream().filter(s -> s.status() == AnalysisStatus.COMPLETED).toList();
@@ -64,7 +68,7 @@ class ComparePanel extends Div {
         }
         for (Select<AnalysisSummary> select : List.of(earlier, later)) {
             select.setItems(analysed);
-            select.setItemLabelGenerator(ComparePanel::studyLabel);
+            select.setItemLabelGenerator(this::studyLabel);
             select.addValueChangeListener(e -> {
                 if (e.isFromClient()) {
                     load();
@@ -117,10 +121,11 @@ class ComparePanel extends Div {
         other.setOverlayVisible(e.overlayVisible());
     }
 
-    static String studyLabel(AnalysisSummary study) {
+    /** "5 Jan 2026, 2 positive findings": the models' normal finding is no positive finding. */
+    String studyLabel(AnalysisSummary study) {
+        long positive = study.positiveFindings().stream().filter(code -> !normalCodes.contains(code)).count();
         return Dates.date(PatientService.studyDate(study))
-                + (study.positiveFindings().isEmpty() ? ", no positive finding"
-                : ", " + study.positiveFindings().size() + " positive");
+                + (positive == 0 ? ", no positive finding" : ", " + Numbers.count(positive, "positive finding", "positive findings"));
     }
 
     void load() {
@@ -193,15 +198,25 @@ class ComparePanel extends Div {
 
     private Div changes() {
         getChildren().filter(c -> "compare-changes".equals(c.getId().orElse(null))).toList().forEach(this::remove);
+        // The normal finding (No Finding) is a statement about the whole study: its own row, first, in words.
+        ResultSummary before = ResultSummary.of(earlierResult);
+        ResultSummary after = ResultSummary.of(laterResult);
         Map<String, Finding[]> rows = new LinkedHashMap<>();
-        laterResult.findings().forEach(f -> rows.computeIfAbsent(f.code(), c -> new Finding[2])[1] = f);
-        earlierResult.findings().forEach(f -> rows.computeIfAbsent(f.code(), c -> new Finding[2])[0] = f);
+        after.findings().forEach(f -> rows.computeIfAbsent(f.code(), c -> new Finding[2])[1] = f);
+        before.findings().forEach(f -> rows.computeIfAbsent(f.code(), c -> new Finding[2])[0] = f);
         NativeTable table = new NativeTable();
         table.setCaptionText("Findings in both studies");
         table.addClassName("cl-findings");
         table.getHead().addRows(new NativeTableRow(col("Finding"),
                 col(Dates.date(PatientService.studyDate(earlier.getValue()))),
                 col(Dates.date(PatientService.studyDate(later.getValue()))), col("Change")));
+        NativeTableHeaderCell study = new NativeTableHeaderCell("Whole study");
+        study.getElement().setAttribute("scope", "row");
+        NativeTableRow studyRow = new NativeTableRow(study, new NativeTableCell(before.studyCall()),
+                new NativeTableCell(after.studyCall()), new NativeTableCell(before.studyCall().equals(after.studyCall())
+                ? "unchanged" : "changed"));
+        studyRow.setId("compare-study-row");
+        table.getBody().addRows(studyRow);
         for (Finding[] pair : rows.values()) {
             Finding any = pair[1] != null ? pair[1] : pair[0];
             NativeTableHeaderCell name = new NativeTableHeaderCell(any.label());
@@ -223,17 +238,19 @@ class ComparePanel extends Div {
         return new NativeTableCell(value, FindingsTable.badge(f));
     }
 
-    /** In words, so the direction never depends on colour or an arrow alone. */
+    /**
+     * In words, so the direction never depends on colour or an arrow alone; the points are the difference of the two
+     * percentages shown beside it (one formatter), so "94% -> 94%" always reads "unchanged".
+     */
     static String change(Finding before, Finding after) {
         if (before == null || after == null || !before.applicable() || !after.applicable()) {
             return "not comparable";
         }
-        long points = Math.round((after.probability() - before.probability()) * 100);
-        String delta = points == 0 ? "unchanged" : (points > 0 ? "\u25b2 up " : "\u25bc down ") + Math.abs(points) + " points";
-        String status = before.positive() == after.positive()
-                ? (after.positive() ? "still positive" : "still negative")
-                : (after.positive() ? "became positive" : "became negative");
-        return delta + ", " + status;
+        String delta = Numbers.percentChange(before.probability(), after.probability());
+        String arrow = delta.startsWith("up") ? "\u25b2 " : delta.startsWith("down") ? "\u25bc " : "";
+        String call = after.callText().toLowerCase(java.util.Locale.ROOT);
+        String status = before.callText().equals(after.callText()) ? "still " + call : "became " + call;
+        return arrow + delta + ", " + status;
     }
 
     private static NativeTableHeaderCell col(String text) {

@@ -23,6 +23,7 @@ import org.chestlens.analysis.AnalysisSummary;
 import org.chestlens.analysis.FindingsTable;
 import org.chestlens.analysis.ResultView;
 import org.chestlens.ui.Dates;
+import org.chestlens.ui.Numbers;
 
 /** A patient's studies, newest first: thumbnail, date, what was found, and the way to the full result. */
 final class PatientTimeline {
@@ -87,7 +88,7 @@ final class PatientTimeline {
         } else {
             for (String code : study.positiveFindings()) {
                 Span badge = new Span(labels.getOrDefault(code, code) + " "
-                        + TrendChart.percent(study.probabilities().getOrDefault(code, 0.0)));
+                        + Numbers.percent(study.probabilities().getOrDefault(code, 0.0)));
                 badge.getElement().getThemeList().add(FindingsTable.positiveTheme(normal.contains(code)));
                 badges.add(badge);
             }

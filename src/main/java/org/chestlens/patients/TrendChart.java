@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import org.chestlens.ui.Dates;
+import org.chestlens.ui.Numbers;
 
 /**
  * One finding's probability over a patient's studies, as a small self-contained SVG (server-rendered:
@@ -34,11 +35,11 @@ final class TrendChart {
     /** The text a screen reader gets, also the SVG's description. */
     static String describe(String label, double threshold, List<Point> points) {
         StringBuilder text = new StringBuilder(label).append(" probability over ")
-                .append(points.size()).append(points.size() == 1 ? " study" : " studies")
-                .append(", threshold ").append(percent(threshold)).append(": ");
+                .append(Numbers.count(points.size(), "study", "studies"))
+                .append(", threshold ").append(Numbers.percent(threshold)).append(": ");
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
-            text.append(i == 0 ? "" : "; ").append(Dates.date(p.date())).append(" ").append(percent(p.probability()))
+            text.append(i == 0 ? "" : "; ").append(Dates.date(p.date())).append(" ").append(Numbers.percent(p.probability()))
                     .append(p.positive() ? " positive" : " negative");
         }
         return text.append('.').toString();
@@ -67,7 +68,7 @@ final class TrendChart {
         double ty = TOP + plotH * (1 - threshold);
         svg.append(String.format(Locale.ROOT, "<line class='threshold' x1='%d' x2='%d' y1='%.1f' y2='%.1f'/>", LEFT, WIDTH - RIGHT, ty, ty));
         svg.append(String.format(Locale.ROOT, "<text class='threshold-label' x='%d' y='%.1f' text-anchor='end'>threshold %s</text>",
-                WIDTH - RIGHT, ty - 4, percent(threshold)));
+                WIDTH - RIGHT, ty - 4, Numbers.percent(threshold)));
 
         double[] xs = new double[points.size()];
         double[] ys = new double[points.size()];
@@ -86,7 +87,7 @@ final class TrendChart {
         }
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
-            String tip = "<title>" + xml(Dates.date(p.date()) + ": " + percent(p.probability())
+            String tip = "<title>" + xml(Dates.date(p.date()) + ": " + Numbers.percent(p.probability())
                     + (p.positive() ? ", positive" : ", negative")) + "</title>";
             if (p.positive()) {
                 svg.append(String.format(Locale.ROOT, "<rect class='point positive' x='%.1f' y='%.1f' width='9' height='9'>%s</rect>",
@@ -104,10 +105,6 @@ final class TrendChart {
                     xs[xs.length - 1], HEIGHT - 8, xml(SHORT.format(last))));
         }
         return svg.append("</svg>").toString();
-    }
-
-    static String percent(double p) {
-        return Math.round(clamp(p) * 100) + "%";
     }
 
     private static double clamp(double p) {

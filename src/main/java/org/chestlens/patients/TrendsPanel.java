@@ -12,6 +12,7 @@ import java.util.List;
 import org.chestlens.analysis.AnalysisStatus;
 import org.chestlens.analysis.AnalysisSummary;
 import org.chestlens.analysis.FindingDescription;
+import org.chestlens.ui.Numbers;
 
 /**
  * Each reported finding's probability over the patient's analysed studies, one small chart per
@@ -109,8 +110,8 @@ final class TrendsPanel {
         FindingDescription finding = trend.finding();
         TrendChart.Point latest = trend.points().get(trend.points().size() - 1);
         H3 title = new H3(finding.label());
-        Paragraph summary = new Paragraph("Latest " + TrendChart.percent(latest.probability())
-                + (latest.positive() ? " (positive)" : " (negative)") + ", threshold " + TrendChart.percent(finding.threshold()));
+        Paragraph summary = new Paragraph("Latest " + Numbers.percent(latest.probability())
+                + (latest.positive() ? " (positive)" : " (negative)") + ", threshold " + Numbers.percent(finding.threshold()));
         summary.addClassName("cl-trend-summary");
         Div svg = new Div();
         svg.addClassName("cl-trend-chart");

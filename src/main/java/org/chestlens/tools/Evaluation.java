@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.chestlens.analysis.Finding;
 import org.chestlens.imaging.DecodedImage;
 import org.chestlens.imaging.ImageDecoder;
 import org.chestlens.imaging.InvalidImageException;
@@ -48,9 +49,12 @@ class Evaluation {
         this.engine = engine;
     }
 
-    /** One image's outcome: status COMPLETED / REJECTED / ERROR:CODE, probabilities by finding (empty on error). */
+    /**
+     * One image's outcome: status COMPLETED / REJECTED / ERROR:CODE, probabilities by finding (empty on error), and
+     * the ensemble's scores with each member's probability (empty on error).
+     */
     record Row(String path, String source, String status, String rule, Map<String, Double> probabilities,
-               List<String> labels) {
+               List<String> labels, List<Prediction.FindingScore> scores) {
     }
 
     int run(Commands.Arguments args) {
@@ -119,11 +123,11 @@ class Evaluation {
             try {
                 decoded.add(decoder.decode(Files.readAllBytes(data.resolve(path))));
                 decodedAt.add(out.size());
-                out.add(new Row(path, Csv.value(row, sourceColumn), "", null, Map.of(), labels));
+                out.add(new Row(path, Csv.value(row, sourceColumn), "", null, Map.of(), labels, List.of()));
             } catch (InvalidImageException e) {
-                out.add(new Row(path, Csv.value(row, sourceColumn), "ERROR:" + e.problem(), null, Map.of(), labels));
+                out.add(new Row(path, Csv.value(row, sourceColumn), "ERROR:" + e.problem(), null, Map.of(), labels, List.of()));
             } catch (IOException e) {
-                out.add(new Row(path, Csv.value(row, sourceColumn), "ERROR:UNREADABLE", null, Map.of(), labels));
+                out.add(new Row(path, Csv.value(row, sourceColumn), "ERROR:UNREADABLE", null, Map.of(), labels, List.of()));
             }
         }
         if (!decoded.isEmpty()) {
@@ -135,7 +139,7 @@ class Evaluation {
                 Map<String, Double> probabilities = new LinkedHashMap<>();
                 p.findings().forEach(f -> probabilities.put(f.code(), f.probability()));
                 out.set(decodedAt.get(i), new Row(r.path(), r.source(), p.gate().rejected() ? "REJECTED" : "COMPLETED",
-                        p.gate().rule(), probabilities, r.labels()));
+                        p.gate().rule(), probabilities, r.labels(), p.findings()));
             }
         }
         return out;
@@ -227,9 +231,80 @@ class Evaluation {
         report.put("rejectedByRule", byRule);
         report.put("bySource", bySource);
         report.put("findings", findings);
+        report.put("reviewFlags", reviewFlags(manifest, rows, codes));
         report.put("seconds", round(seconds));
         report.put("imagesPerSecond", round(rows.size() / Math.max(seconds, 1e-9)));
         return report;
+    }
+
+    /**
+     * How often the result page's uncertainty chips fire ({@link Finding#membersDisagree()}, {@link Finding#borderline()},
+     * the rules of models/MANIFEST.md "How results are worded") on the completed images, and how often the positive calls
+     * they sit on were right (labelled images only), beside the positive calls without them.
+     */
+    static Map<String, Object> reviewFlags(ModelManifest manifest, List<Row> rows, List<String> codes) {
+        Map<String, String> parents = new LinkedHashMap<>();
+        manifest.findings().stream().filter(ModelManifest.FindingSpec::isConditional)
+                .forEach(f -> parents.put(f.code(), f.subtypeOf()));
+        int studies = 0;
+        int withDisagreement = 0;
+        int withBorderline = 0;
+        int[] disagreeRight = new int[2];
+        int[] agreeRight = new int[2];
+        int[] borderlineRight = new int[2];
+        int[] clearRight = new int[2];
+        for (Row r : rows) {
+            if (!r.status().equals("COMPLETED")) {
+                continue;
+            }
+            studies++;
+            Map<String, Boolean> positive = new LinkedHashMap<>();
+            r.scores().forEach(s -> positive.put(s.code(), s.positive()));
+            boolean disagree = false;
+            boolean borderline = false;
+            for (Prediction.FindingScore s : r.scores()) {
+                ModelManifest.FindingSpec spec = manifest.finding(s.code()).orElseThrow();
+                boolean applicable = !parents.containsKey(s.code()) || positive.getOrDefault(parents.get(s.code()), false);
+                if (!s.reported() || Double.isNaN(s.probability())) {
+                    continue;
+                }
+                Finding f = new Finding(s.code(), s.label(), s.probability(), s.threshold(), s.positive(),
+                        s.memberProbabilities(), null, spec.isNormal(), applicable);
+                disagree |= !f.normal() && f.membersDisagree();
+                borderline |= f.borderline();
+                int column = codes.indexOf(s.code());
+                String label = column < 0 ? "" : r.labels().get(column);
+                if (f.normal() || !f.positive() || !(label.equals("0") || label.equals("1"))) {
+                    continue;
+                }
+                int right = label.equals("1") ? 1 : 0;
+                int[] byAgreement = f.membersDisagree() ? disagreeRight : agreeRight;
+                byAgreement[0] += right;
+                byAgreement[1]++;
+                int[] byMargin = f.borderline() ? borderlineRight : clearRight;
+                byMargin[0] += right;
+                byMargin[1]++;
+            }
+            withDisagreement += disagree ? 1 : 0;
+            withBorderline += borderline ? 1 : 0;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("completedImages", studies);
+        out.put("withModelsDisagree", share(withDisagreement, studies));
+        out.put("withBorderline", share(withBorderline, studies));
+        out.put("positivesWhereModelsDisagree", rightOf(disagreeRight));
+        out.put("positivesWhereModelsAgree", rightOf(agreeRight));
+        out.put("borderlinePositives", rightOf(borderlineRight));
+        out.put("otherPositives", rightOf(clearRight));
+        return out;
+    }
+
+    private static double share(int n, int of) {
+        return of == 0 ? 0.0 : round((double) n / of);
+    }
+
+    private static Map<String, Object> rightOf(int[] counts) {
+        return Map.of("labelled", counts[1], "right", share(counts[0], counts[1]));
     }
 
     /** The sources the model card measured a finding on ("val images of sources nih + nih128 (adults)"); empty: all. */
@@ -269,6 +344,8 @@ class Evaluation {
                 report.get("images"), report.get("decodeErrors"), report.get("rejected"), (Double) report.get("rejectionRate"),
                 report.get("rejectedByRule"));
         System.out.printf("Rejection by source: %s%n", report.get("bySource"));
+        System.out.printf("Uncertainty chips on completed images (share right of the labelled positive calls): %s%n",
+                report.get("reviewFlags"));
         System.out.printf(Locale.ROOT, "%.1f s, %.1f images/s%n", (Double) report.get("seconds"), (Double) report.get("imagesPerSecond"));
     }
 

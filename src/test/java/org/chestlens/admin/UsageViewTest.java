@@ -63,7 +63,7 @@ class UsageViewTest extends KaribuTest {
         assertThat(volume.anonymous()).isEqualTo(before.anonymous() + 1);
         assertThat(volume.registered()).isEqualTo(before.registered() + 1);
         assertThat(statValue("stat-analyses")).isEqualTo(UsageView.number(volume.total()));
-        assertThat(statValue("stat-rejection-rate")).isEqualTo(UsageView.percent(volume.rejectionRate()));
+        assertThat(statValue("stat-rejection-rate")).isEqualTo(org.chestlens.ui.Numbers.rate(volume.rejectionRate()));
         assertThat(statValue("stat-latency")).endsWith("ms");
         assertThat(statValue("stat-accounts")).isEqualTo(UsageView.number(view.report.accounts().total()));
 

@@ -17,19 +17,16 @@ import com.vaadin.flow.component.html.NativeTable;
 import com.vaadin.flow.component.html.NativeTableRow;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Section;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.apache.pdfbox.Loader;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.text.PDFTextStripper;
 import org.chestlens.KaribuTest;
 import org.chestlens.accounts.Account;
 import org.chestlens.accounts.AccountService;
 import org.chestlens.accounts.ProfileView;
 import org.chestlens.imaging.TestImages;
+import org.chestlens.ui.Numbers;
 import org.chestlens.ui.XrayViewer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,26 +39,43 @@ class AnalysisViewsTest extends KaribuTest {
     @Autowired
     AnalysisService analysisService;
     @Autowired
-    AnalysisReport report;
-    @Autowired
     AccountService accountService;
 
     @Test
     void anonymousUploadOpensTheResultWithFindingsHeatmapAnomalyAndModel() {
-        ResultView view = upload("phantom.png", PHANTOM);
-        AnalysisResult result = analysisService.find(publicIdOf(view), Optional.empty()).orElseThrow();
+        ResultView view = ResultPages.upload("phantom.png", PHANTOM);
+        AnalysisResult result = analysisService.find(ResultPages.publicIdOfOpenResult(), Optional.empty()).orElseThrow();
         assertThat(_get(H1.class, spec -> spec.withId("result-title")).getText()).isEqualTo("X-ray analysis");
 
-        // Reported findings only, most probable first, each with percentage, threshold and a worded badge.
-        List<NativeTableRow> rows = _get(NativeTable.class, spec -> spec.withId("findings")).getBody().getRows();
-        assertThat(rows).hasSize(result.findings().size()).hasSize(4);
+        // Reported findings only, most probable first, each with percentage, threshold and a worded badge; the
+        // models' normal finding (No Finding) is the study-level statement above the table, not a row.
+        List<NativeTableRow> rows = _get(NativeTable.class, spec -> spec.withId("findings")).getBody().getRows().stream()
+                .filter(r -> r.getElement().hasAttribute("data-code")).toList();
+        List<Finding> abnormal = result.findings().stream().filter(f -> !f.normal()).toList();
+        assertThat(result.findings()).hasSize(4);
+        assertThat(rows).hasSize(abnormal.size()).hasSize(3);
         for (int i = 0; i < rows.size(); i++) {
-            Finding finding = result.findings().get(i);
+            Finding finding = abnormal.get(i);
             String text = rows.get(i).getElement().getTextRecursively();
             assertThat(text).startsWith(finding.label())
-                    .contains(FindingsTable.percent(finding.probability()), FindingsTable.percent(finding.threshold()))
-                    .contains(finding.positive() ? "Positive" : "Negative");
+                    .contains(Numbers.percent(finding.probability()), Numbers.percent(finding.threshold()))
+                    .contains(finding.callText());
         }
+        assertThat(text("study-statement")).startsWith("Whole study: ").contains("No Finding");
+        // Each row's details open below it, across the table: the members' own numbers and the validation PPV.
+        NativeTableRow first = rows.get(0);
+        com.vaadin.flow.component.html.NativeDetails toggle = _get(first, com.vaadin.flow.component.html.NativeDetails.class);
+        NativeTableRow details = _get(NativeTable.class, spec -> spec.withId("findings")).getBody().getRows().stream()
+                .filter(r -> abnormal.get(0).code().equals(r.getElement().getAttribute("data-details-for"))).findFirst()
+                .orElseThrow();
+        assertThat(details.isVisible()).isFalse();
+        toggle.setOpen(true);
+        com.vaadin.flow.component.ComponentUtil.fireEvent(toggle,
+                new com.vaadin.flow.component.html.NativeDetails.ToggleEvent(toggle, true));
+        assertThat(details.isVisible()).isTrue();
+        assertThat(details.getElement().getTextRecursively()).contains("Each model:", "sensitivity", "PPV");
+        // The summary opens the page: right under the title.
+        assertThat(_get(ResultView.class).getChildren().skip(1).findFirst().orElseThrow().getId()).contains("summary-banner");
         assertThat(UI.getCurrent().getElement().getTextRecursively()).doesNotContain("Cardiomegaly");
 
         assertThat(text("retention-notice")).startsWith("Kept until").contains("Anyone with the link");
@@ -114,7 +128,7 @@ class AnalysisViewsTest extends KaribuTest {
 
     @Test
     void rejectedImageExplainsWhyAndWhatToUploadInstead() {
-        ResultView view = upload("holiday.png", TestImages.png(TestImages.colourPattern(300, 260)));
+        ResultView view = ResultPages.upload("holiday.png", TestImages.png(TestImages.colourPattern(300, 260)));
         assertThat(_get(H1.class, spec -> spec.withId("result-title")).getText()).isEqualTo("ChestLens cannot analyse this image");
         assertThat(text("rejection-reason")).contains("colour image");
         assertThat(text("rejection-suggestion")).startsWith("What to upload instead:").contains("greyscale");
@@ -125,39 +139,17 @@ class AnalysisViewsTest extends KaribuTest {
 
     @Test
     void dicomResultsOfferWindowPresetsAndKeepNoIdentifyingTags() {
-        ResultView view = upload("chest.dcm", TestDicom.of(TestImages.phantomChest(300, 260, 7)));
+        ResultView view = ResultPages.upload("chest.dcm", TestDicom.of(TestImages.phantomChest(300, 260, 7)));
         assertThat(text("result-meta")).contains("DICOM");
         assertThat(view.windowPreset.isAttached()).isTrue();
         _setValue(view.windowPreset, XrayViewer.WindowPreset.LUNGS);
         assertThat(view.viewer.getWindowPreset()).isEqualTo(XrayViewer.WindowPreset.LUNGS);
-        byte[] stored = analysisService.image(publicIdOf(view), Optional.empty()).orElseThrow().bytes();
+        byte[] stored = analysisService.image(ResultPages.publicIdOfOpenResult(), Optional.empty()).orElseThrow().bytes();
         assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain("Doe^Jane", "SECRET-ID-1234");
         // Kept as a PNG rendering (stored while the graphs ran), with its thumbnail.
-        assertThat(analysisService.image(publicIdOf(view), Optional.empty()).orElseThrow().mediaType()).isEqualTo("image/png");
+        assertThat(analysisService.image(ResultPages.publicIdOfOpenResult(), Optional.empty()).orElseThrow().mediaType()).isEqualTo("image/png");
         assertThat(java.util.Arrays.copyOf(stored, 4)).containsExactly(0x89, 'P', 'N', 'G');
-        assertThat(analysisService.thumbnail(publicIdOf(view), Optional.empty())).isPresent();
-    }
-
-    @Test
-    void pdfReportHasTheFindingsThresholdsHeatmapAnomalyModelAndDisclaimer() throws IOException {
-        ResultView view = upload("phantom.png", PHANTOM);
-        AnalysisResult result = analysisService.find(publicIdOf(view), Optional.empty()).orElseThrow();
-        Finding chosen = result.findings().get(1);
-        byte[] pdf = report.pdf(result.publicId(), Optional.empty(),
-                new AnalysisReport.Options(Optional.of("P-0042"), Optional.of(chosen.code()), 0.7)).orElseThrow();
-        try (PDDocument document = Loader.loadPDF(pdf)) {
-            String text = new PDFTextStripper().getText(document);
-            assertThat(text).contains("ChestLens analysis report", "P-0042", "Heatmap: " + chosen.label() + " at 70% opacity",
-                    "Probability", "Threshold", "More unusual than", "chestlens-test " + result.model().version(),
-                    result.model().disclaimer());
-            for (Finding f : result.findings()) {
-                assertThat(text).contains(f.label(), FindingsTable.percent(f.threshold()));
-            }
-            assertThat(text).doesNotContain(result.publicId());
-            assertThat(document.getPage(0).getResources().getXObjectNames()).isNotEmpty();
-        }
-        assertThat(report.pdf("no-such-analysis", Optional.empty(), new AnalysisReport.Options(Optional.empty(),
-                Optional.empty(), 0.5))).isEmpty();
+        assertThat(analysisService.thumbnail(ResultPages.publicIdOfOpenResult(), Optional.empty())).isPresent();
     }
 
     @Test
@@ -165,8 +157,8 @@ class AnalysisViewsTest extends KaribuTest {
         Account alice = register("alice");
         Account bob = register("bob");
         signInAs(alice);
-        ResultView view = upload("mine.png", PHANTOM);
-        String publicId = publicIdOf(view);
+        ResultView view = ResultPages.upload("mine.png", PHANTOM);
+        String publicId = ResultPages.publicIdOfOpenResult();
         assertThat(text("retention-notice")).startsWith("Kept in your account");
         _get(Section.class, spec -> spec.withId("feedback"));
         _get(Section.class, spec -> spec.withId("result-patient"));
@@ -190,8 +182,8 @@ class AnalysisViewsTest extends KaribuTest {
 
     @Test
     void theLinkHolderCanDeleteAnAnonymousAnalysis() {
-        ResultView view = upload("phantom.png", PHANTOM);
-        String publicId = publicIdOf(view);
+        ResultView view = ResultPages.upload("phantom.png", PHANTOM);
+        String publicId = ResultPages.publicIdOfOpenResult();
         _click(_get(Button.class, spec -> spec.withId("delete-analysis")));
         ConfirmDialogKt._fireConfirm(_get(ConfirmDialog.class));
         _get(UploadView.class);
@@ -204,19 +196,6 @@ class AnalysisViewsTest extends KaribuTest {
     void unknownLinksSayNotFound() {
         UI.getCurrent().navigate("analysis/" + "A".repeat(22));
         assertThat(text("result-not-found")).contains("does not exist");
-    }
-
-    private ResultView upload(String fileName, byte[] bytes) {
-        UI.getCurrent().navigate(UploadView.class);
-        UploadView page = _get(UploadView.class);
-        UploadKt._upload(page.upload.upload, fileName, "application/octet-stream", bytes);
-        MockVaadin.clientRoundtrip();
-        return _get(ResultView.class);
-    }
-
-    static String publicIdOf(ResultView view) {
-        String path = UI.getCurrent().getInternals().getActiveViewLocation().getPath();
-        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     private static String text(String id) {

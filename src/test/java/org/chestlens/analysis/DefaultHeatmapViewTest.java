@@ -46,7 +46,7 @@ public class DefaultHeatmapViewTest extends KaribuTest {
         UploadKt._upload(_get(UploadView.class).upload.upload, "phantom.png", "image/png", AnalysisViewsTest.PHANTOM);
         MockVaadin.clientRoundtrip();
         ResultView view = _get(ResultView.class);
-        AnalysisResult result = analysisService.find(AnalysisViewsTest.publicIdOf(view), Optional.empty()).orElseThrow();
+        AnalysisResult result = analysisService.find(ResultPages.publicIdOfOpenResult(), Optional.empty()).orElseThrow();
 
         // The situation of the bug report: No Finding is the most probable finding, yet two findings are positive.
         assertThat(result.findings().get(0).code()).isEqualTo("no_finding");

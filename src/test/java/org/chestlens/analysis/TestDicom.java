@@ -10,12 +10,12 @@ import java.nio.charset.StandardCharsets;
  * A minimal DICOM Part 10 file (explicit VR little endian, MONOCHROME2, 16 bits allocated, 12 stored)
  * made from a grey test image, with identifying tags that must never reach the stored image.
  */
-final class TestDicom {
+public final class TestDicom {
 
     private TestDicom() {
     }
 
-    static byte[] of(BufferedImage grey) {
+    public static byte[] of(BufferedImage grey) {
         int w = grey.getWidth();
         int h = grey.getHeight();
         ByteArrayOutputStream meta = new ByteArrayOutputStream();

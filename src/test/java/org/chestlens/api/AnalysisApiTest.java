@@ -74,6 +74,12 @@ class AnalysisApiTest extends KaribuTest {
         assertThat(new String(Arrays.copyOf(pdf, 5))).isEqualTo("%PDF-");
         if (created.get("status").asText().equals("COMPLETED")) {
             String finding = created.get("findings").get(0).get("code").asText();
+            // The page's words, the same in the API: the call, the chips and how often a positive call is right.
+            JsonNode first = created.get("findings").get(0);
+            assertThat(first.get("call").asText()).isIn("Positive", "Possible", "Negative", "Not applicable");
+            assertThat(first.get("membersDisagree").isBoolean()).isTrue();
+            assertThat(first.get("borderline").isBoolean()).isTrue();
+            assertThat(first.get("ppv").asDouble()).isBetween(0.0, 1.0);
             mvc.perform(get("/api/v1/analyses/" + id + "/heatmaps/" + finding))
                     .andExpect(status().isOk()).andExpect(content().contentTypeCompatibleWith("image/png"));
             mvc.perform(get("/api/v1/analyses/" + id + "/anomaly-map")).andExpect(status().isOk());

@@ -49,7 +49,7 @@ class AnalysisBrowserIT extends JourneyTest {
         assertThat(text("result-title")).isEqualTo("X-ray analysis");
         assertThat(text("retention-notice")).startsWith("Kept until");
         assertThat(text("model-info")).contains("chestlens-test");
-        assertThat(text("positives-summary")).isNotBlank();
+        assertThat(text("summary-headline")).isNotBlank();
         // The test models call nothing positive on the phantom: no heatmap until one is asked for, and the page says so.
         assertThat(text("heatmap-note")).startsWith("No finding is positive, so no heatmap is shown.");
         assertThat(viewerAttribute("overlay")).isNull();
@@ -124,32 +124,12 @@ class AnalysisBrowserIT extends JourneyTest {
         screenshot("analysis-03-heatmap-opacity-zoom-1440");
         image.sendKeys("0");
 
-        // The PDF shows what the screen shows: the chosen finding at 50 %.
-        Path downloads = Files.createTempDirectory("chestlens-downloads");
-        driver.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath",
-                downloads.toAbsolutePath().toString()));
-        WebElement download = byId("download-report");
-        focus(download);
-        download.sendKeys(Keys.ENTER);
-        Path pdf = wait.until(d -> {
-            try (var files = Files.list(downloads)) {
-                return files.filter(f -> f.toString().endsWith(".pdf")).findFirst().orElse(null);
-            } catch (IOException e) {
-                return null;
-            }
-        });
-        wait.until(d -> {
-            try {
-                return Files.size(pdf) > 1000;
-            } catch (IOException e) {
-                return false;
-            }
-        });
-        String findingLabel = chosenLabel.substring(0, chosenLabel.indexOf(" ("));
+        // The PDF does not follow the viewer: the same document whatever finding and opacity are on screen.
+        Path pdf = downloadReport();
         try (PDDocument document = Loader.loadPDF(Files.readAllBytes(pdf))) {
             String text = new PDFTextStripper().getText(document);
-            assertThat(text).contains("ChestLens analysis report", "Heatmap: " + findingLabel + " at 50% opacity",
-                    "Threshold", "More unusual than", "chestlens-test");
+            assertThat(text).contains("ChestLens analysis report", "Threshold", "More unusual than", "chestlens-test",
+                    "Not reviewed").doesNotContain("opacity");
         }
         Files.copy(pdf, SCREENSHOTS.resolve("analysis-report.pdf"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
@@ -159,6 +139,8 @@ class AnalysisBrowserIT extends JourneyTest {
         waitForVaadin();
         byId("findings");
         wait.until(d -> baseImageLoaded());
+        assertThat((Boolean) js().executeScript("return document.getElementById('findings-section').getBoundingClientRect().top"
+                + " < document.getElementById('xray-viewer').getBoundingClientRect().top")).as("findings before the image").isTrue();
         fullScreenshot("analysis-04-result-390");
         assertThat(horizontalOverflow()).as("no sideways scrolling at 390 px").isFalse();
         WebElement onPhone = byId("similar-case-0");
@@ -255,12 +237,6 @@ class AnalysisBrowserIT extends JourneyTest {
 
     String viewerAttribute(String name) {
         return byId("xray-viewer").getDomAttribute(name);
-    }
-
-    boolean baseImageLoaded() {
-        return Boolean.TRUE.equals(((JavascriptExecutor) driver).executeScript(
-                "const v = document.getElementById('xray-viewer'); const i = v && v.shadowRoot && v.shadowRoot.querySelector('img.base');"
-                        + "return !!(i && i.complete && i.naturalWidth > 0);"));
     }
 
     boolean overlayLoaded() {

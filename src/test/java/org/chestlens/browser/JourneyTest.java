@@ -1,10 +1,13 @@
 package org.chestlens.browser;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.chestlens.TestAccounts;
+import org.chestlens.imaging.TestImages;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 
@@ -82,5 +85,73 @@ abstract class JourneyTest extends BrowserTest {
         options.get(index).click();
         waitForVaadin();
         return label;
+    }
+
+    /** Clicks the radio button with this label in a vaadin-radio-group and waits until it is checked. */
+    void chooseRadio(WebElement group, String label) {
+        WebElement radio = group.findElements(By.cssSelector("vaadin-radio-button")).stream()
+                .filter(r -> r.getText().trim().equals(label)).findFirst().orElseThrow();
+        focus(radio);
+        radio.findElement(By.cssSelector("label")).click();
+        waitForVaadin();
+        wait.until(d -> Boolean.TRUE.equals(js().executeScript("return arguments[0].checked", radio)));
+    }
+
+    /** The result page's X-ray is drawn. */
+    boolean baseImageLoaded() {
+        return Boolean.TRUE.equals(js().executeScript(
+                "const v = document.getElementById('xray-viewer'); const i = v && v.shadowRoot && v.shadowRoot.querySelector('img.base');"
+                        + "return !!(i && i.complete && i.naturalWidth > 0);"));
+    }
+
+    /** On the patient page: study date and note, then the file; ends on the result page. */
+    void uploadStudy(String date, String note, long seed) throws Exception {
+        WebElement section = byId("new-study");
+        if (section.getDomAttribute("opened") == null) {
+            WebElement summary = section.findElement(By.cssSelector("vaadin-details-summary"));
+            focus(summary);
+            summary.click();
+            wait.until(d -> section.getDomAttribute("opened") != null);
+        }
+        WebElement dateInput = byId("study-date").findElement(By.cssSelector("input"));
+        dateInput.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
+        dateInput.sendKeys(date, Keys.ENTER);
+        waitForVaadin();
+        typeArea("study-note", note);
+        waitForVaadin();
+        Path png = Files.createTempFile("study", ".png");
+        Files.write(png, TestImages.png(TestImages.phantomChest(900, 820, seed)));
+        chooseFile(png);
+        wait.until(d -> d.getCurrentUrl().contains("/analysis/"));
+        waitForVaadin();
+        byId("findings");
+    }
+
+    void typeArea(String id, String text) {
+        WebElement area = wait.until(d -> {
+            WebElement found = d.findElement(By.cssSelector("#" + id + " textarea"));
+            return found.isDisplayed() && found.isEnabled() ? found : null;
+        });
+        focus(area);
+        area.clear();
+        area.sendKeys(text);
+    }
+
+    /** Presses the result page's "Download report (PDF)" and waits for the whole file. */
+    Path downloadReport() throws java.io.IOException {
+        Path downloads = Files.createTempDirectory("chestlens-report");
+        driver.executeCdpCommand("Browser.setDownloadBehavior", java.util.Map.of("behavior", "allow", "downloadPath",
+                downloads.toAbsolutePath().toString()));
+        WebElement download = byId("download-report");
+        focus(download);
+        download.sendKeys(Keys.ENTER);
+        return wait.withTimeout(java.time.Duration.ofSeconds(30)).until(d -> {
+            try (var files = Files.list(downloads)) {
+                Path found = files.filter(f -> f.toString().endsWith(".pdf")).findFirst().orElse(null);
+                return found != null && Files.size(found) > 1000 ? found : null;
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        });
     }
 }

@@ -2,12 +2,9 @@ package org.chestlens.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.chestlens.TestAccounts;
 import org.chestlens.accounts.AccountService;
-import org.chestlens.imaging.TestImages;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -51,7 +48,7 @@ class PatientBrowserIT extends JourneyTest {
         assertThat(text("patient-title")).isEqualTo("P-0042 (Jane Roe)");
 
         uploadStudy("1/5/2026", "baseline, PA erect", 5);
-        assertThat(text("result-meta")).contains("Patient: P-0042 (Jane Roe)", "Study date: Jan 5, 2026", "Note: baseline, PA erect");
+        assertThat(text("result-meta")).contains("Patient: P-0042 (Jane Roe)", "Study date: 2026-01-05", "Note: baseline, PA erect");
 
         driver.get(patientUrl);
         waitForVaadin();
@@ -128,48 +125,6 @@ class PatientBrowserIT extends JourneyTest {
         open("patients");
         assertThat(driver.findElement(By.id("patients")).getText()).contains("P-0042", "2026-02-10");
         fullScreenshot("patient-11-list-1440");
-    }
-
-    /** On the patient page: study date and note, then the file; ends on the result page. */
-    private void uploadStudy(String date, String note, long seed) throws Exception {
-        WebElement section = byId("new-study");
-        if (section.getDomAttribute("opened") == null) {
-            WebElement summary = section.findElement(By.cssSelector("vaadin-details-summary"));
-            focus(summary);
-            summary.click();
-            wait.until(d -> section.getDomAttribute("opened") != null);
-        }
-        WebElement dateInput = byId("study-date").findElement(By.cssSelector("input"));
-        dateInput.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
-        dateInput.sendKeys(date, Keys.ENTER);
-        waitForVaadin();
-        typeArea("study-note", note);
-        waitForVaadin();
-        Path png = Files.createTempFile("study", ".png");
-        Files.write(png, TestImages.png(TestImages.phantomChest(900, 820, seed)));
-        chooseFile(png);
-        wait.until(d -> d.getCurrentUrl().contains("/analysis/"));
-        waitForVaadin();
-        byId("findings");
-    }
-
-    private void typeArea(String id, String text) {
-        WebElement area = wait.until(d -> {
-            WebElement found = d.findElement(By.cssSelector("#" + id + " textarea"));
-            return found.isDisplayed() && found.isEnabled() ? found : null;
-        });
-        focus(area);
-        area.clear();
-        area.sendKeys(text);
-    }
-
-    private void chooseRadio(WebElement group, String label) {
-        WebElement radio = group.findElements(By.cssSelector("vaadin-radio-button")).stream()
-                .filter(r -> r.getText().trim().equals(label)).findFirst().orElseThrow();
-        focus(radio);
-        radio.findElement(By.cssSelector("label")).click();
-        waitForVaadin();
-        wait.until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript("return arguments[0].checked", radio)));
     }
 
     private void tab(String label) {

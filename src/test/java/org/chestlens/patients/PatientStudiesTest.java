@@ -113,8 +113,24 @@ class PatientStudiesTest extends KaribuTest {
         String earlierOverlay = compare.earlierViewer.getElement().getAttribute("overlay");
         _setValue(compare.finding, compare.finding.getListDataView().getItems().toList().get(1));
         assertThat(compare.earlierViewer.getElement().getAttribute("overlay")).isNotEqualTo(earlierOverlay);
-        assertThat(text("compare-changes")).contains("Findings in both studies").containsPattern("(up|down) \\d+ points|unchanged")
-                .containsPattern("still (positive|negative)|became (positive|negative)");
+        assertThat(text("compare-changes")).contains("Findings in both studies").containsPattern("(up|down) \\d+ points?|unchanged")
+                .containsPattern("still (positive|negative|possible)|became (positive|negative|possible)");
+        // The whole study's call first; No Finding is that call, not a row that could read "70%, Negative".
+        assertThat(text("compare-study-row")).startsWith("Whole study");
+        java.util.List<com.vaadin.flow.component.html.NativeTableRow> changeRows = _get(
+                com.vaadin.flow.component.html.NativeTable.class, spec -> spec.withClasses("cl-findings")).getBody().getRows();
+        assertThat(changeRows).extracting(r -> r.getElement().getTextRecursively()).noneMatch(t -> t.startsWith("No Finding"));
+        // Each change is the difference of the two percentages shown in its row.
+        for (var row : changeRows.subList(1, changeRows.size())) {
+            // The two studies' cells: "45% Negative"; whole numbers only ("<1%", ">99%" are checked by NumbersTest).
+            java.util.List<String> percents = row.getChildren().skip(1).limit(2)
+                    .map(c -> c.getElement().getTextRecursively().replaceAll("^(\\d+)%.*", "$1")).toList();
+            if (percents.stream().allMatch(p -> p.matches("\\d+"))) {
+                int delta = Integer.parseInt(percents.get(1)) - Integer.parseInt(percents.get(0));
+                assertThat(row.getElement().getTextRecursively()).contains(delta == 0 ? "unchanged"
+                        : (delta > 0 ? "up " : "down ") + Math.abs(delta) + (Math.abs(delta) == 1 ? " point," : " points,"));
+            }
+        }
         _setValue(compare.earlier, compare.later.getValue());
         MockVaadin.clientRoundtrip();
 
@@ -173,7 +189,7 @@ class PatientStudiesTest extends KaribuTest {
         _setValue(choice, patient);
         _setValue(_get(DatePicker.class, spec -> spec.withId("attach-study-date")), JANUARY);
         _click(_get(Button.class, spec -> spec.withId("attach-to-patient")));
-        assertThat(text("result-patient")).contains("A study of AT-1", "taken " + "2026-01-05");
+        assertThat(text("result-patient")).contains("A study of AT-1", "taken " + org.chestlens.ui.Dates.date(JANUARY));
         assertThat(analysisService.find(first, Optional.of(alice.getId())).orElseThrow().studyDate()).contains(JANUARY);
         assertThat(patientService.studyCount(patient.getId())).isEqualTo(1);
 
