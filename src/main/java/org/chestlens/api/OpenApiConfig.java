@@ -53,10 +53,11 @@ class OpenApiConfig {
             "PatientDetails", Set.of("name", "birthYear", "sex", "notes"),
             "FeedbackJson", Set.of("note"),
             "ModelJson", Set.of("unavailableReason", "model"),
-            "SimilarJson", Set.of("diagnosis"),
+            "SimilarJson", Set.of("diagnosis", "dataset", "license", "attribution"),
             "FindingJson", Set.of("condition"),
-            "FindingDescription", Set.of("valPopulation", "condition"),
-            "Problem", Set.of("instance", "field"));
+            "FindingDescription", Set.of("valPopulation", "condition", "valSensitivity", "valSpecificity", "valPpv",
+                    "valPrevalence", "valEce"),
+            "Problem", Set.of("instance", "field", "parameter"));
 
     @Bean
     OpenAPI chestLensOpenApi() {
@@ -85,6 +86,7 @@ class OpenApiConfig {
         properties.put("code", new StringSchema().description("Stable machine code, e.g. not-found, unauthorized, "
                 + "unsupported-format, too-many-pixels, corrupt, dicom-unsupported, invalid-patient"));
         properties.put("field", new StringSchema().description("The input field at fault, where there is one"));
+        properties.put("parameter", new StringSchema().description("The query or path parameter at fault, where there is one"));
         ObjectSchema problem = new ObjectSchema();
         problem.setProperties(properties);
         problem.setRequired(List.of("type", "title", "status", "detail", "code"));
