@@ -2,33 +2,30 @@ package org.chestlens.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * Heatmaps and the anomaly map as users see them, with the release models on real val X-rays (read from
- * ../shared/data/cxr at test time, never copied into the project; skipped where that folder is absent): the first
+ * Heatmaps and the anomaly map as users see them, with the release models on real X-rays of the training split (from
+ * the default reference library in the repository, so the test runs in any clone): the first
  * heatmap is the most probable positive finding, the legend beside it, a negative finding's map only on request and
  * marked, the anomaly map in the same zoomable viewer; at 1440 and 390 px.
  */
 @TestPropertySource(properties = "chestlens.models-dir=models")
 class HeatmapBrowserIT extends JourneyTest {
 
-    static final Path DATA = Path.of("../shared/data/cxr");
-    /** A child's bacterial pneumonia (Kermany, CC BY 4.0): Pneumonia 92%, positive. */
-    static final Path PNEUMONIA = DATA.resolve("images/kermany/person26_bacteria_124.jpeg");
-    /** An adult's AP film with effusion (NIH, CC0): Effusion 61%; the more probable Viral Pneumonia does not apply. */
-    static final Path EFFUSION = DATA.resolve("images/nih128/00002395_004.jpg");
+    /** Real X-rays from the default reference library shipped in the repository (licences in its NOTICE.md). */
+    static final Path LIBRARY = Path.of("src/main/resources/references/images");
+    /** A child's bacterial pneumonia (Kermany, CC BY 4.0): Pneumonia 100%, positive. */
+    static final Path PNEUMONIA = LIBRARY.resolve("kermany/person1019_bacteria_2950.jpeg");
+    /** An adult's film with effusion (NIH, CC0): Effusion 92%, its most probable positive finding. */
+    static final Path EFFUSION = LIBRARY.resolve("nih128/00003683_001.jpg");
 
     @Test
     void positiveFindingsHeatmapFirstWithLegendNegativeOnRequestAnomalyMapZoomable() throws Exception {
-        Assumptions.assumeTrue(Files.isRegularFile(PNEUMONIA) && Files.isRegularFile(EFFUSION),
-                "../shared/data/cxr is absent on this machine: no real X-ray to look at");
         open("upload");
         chooseFile(PNEUMONIA);
         wait.until(d -> d.getCurrentUrl().contains("/analysis/"));
@@ -91,10 +88,15 @@ class HeatmapBrowserIT extends JourneyTest {
 
     /** Opens a vaadin-select and clicks the option whose text starts with {@code prefix}; returns its text. */
     private String chooseOption(String id, String prefix) {
-        byId(id).click();
+        WebElement select = byId(id);
+        focus(select); // scrolled to the middle of the window: after the anomaly map the page is scrolled far below it
+        select.click();
         WebElement option = wait.until(d -> d.findElements(By.cssSelector("vaadin-select-item[role='option']")).stream()
                 .filter(WebElement::isDisplayed).filter(o -> o.getText().startsWith(prefix)).findFirst().orElse(null));
         String label = option.getText();
+        // A long list scrolls inside its overlay: bring the option into view before clicking it.
+        js().executeScript("arguments[0].scrollIntoView({block: 'center'})", option);
+        wait.until(d -> option.isDisplayed() && option.isEnabled());
         option.click();
         waitForVaadin();
         return label;
