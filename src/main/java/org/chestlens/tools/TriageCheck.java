@@ -34,8 +34,9 @@ import org.chestlens.worklist.Urgency;
  * studies among the first 10% of the list (the {@code --top} fraction) against the share among all studies, which is
  * what a random order gives on average; the lift (their ratio); and the AUC of the order (the chance that a random
  * abnormal study is listed before a random normal one; ties count half) with its DeLong 95% interval. The same for two
- * parts of the rule alone (positive findings only, anomaly only), and within each source, where the comparison is not
- * helped by sources that differ in both their share of abnormal images and their look.
+ * parts of the rule alone (positive findings only, anomaly only) and for one variant (studies without a positive
+ * finding ordered by their highest probability / threshold before the anomaly score), and within each source, where
+ * the comparison is not helped by sources that differ in both their share of abnormal images and their look.
  */
 class TriageCheck {
 
@@ -49,8 +50,11 @@ class TriageCheck {
         this.engine = engine;
     }
 
-    /** One accepted image: where it came from, whether it is abnormal, and its urgency. */
-    record Study(String path, String source, boolean abnormal, Urgency urgency) {
+    /**
+     * One accepted image: where it came from, whether it is abnormal, its urgency, and (for a variant of the rule) the
+     * highest probability / threshold among its reported non-normal findings whether positive or not.
+     */
+    record Study(String path, String source, boolean abnormal, Urgency urgency, double highestRelative) {
     }
 
     int run(Commands.Arguments args) {
@@ -120,7 +124,7 @@ class TriageCheck {
                     continue;
                 }
                 studies.add(new Study(Csv.value(row, pathColumn), Csv.value(row, sourceColumn), abnormal,
-                        urgency(p, manifest)));
+                        urgency(p, manifest), highestRelative(p, manifest)));
             }
             if ((from / BATCH) % 25 == 24) {
                 System.out.printf("  %d / %d images%n", Math.min(rows.size(), from + BATCH), rows.size());
@@ -167,24 +171,41 @@ class TriageCheck {
         return Urgency.of(calls, p.anomaly().negElboPercentile());
     }
 
-    /** The full rule and two of its parts, each measured as an order. */
+    /** Highest probability / threshold among reported findings other than the normal-study one, positive or not. */
+    static double highestRelative(Prediction p, ModelManifest manifest) {
+        return p.findings().stream()
+                .filter(f -> f.reported() && !manifest.finding(f.code()).map(ModelManifest.FindingSpec::isNormal).orElse(false))
+                .mapToDouble(f -> new Urgency.Call(f.probability(), f.threshold(), true, false, true).relative())
+                .filter(Double::isFinite).max().orElse(0);
+    }
+
+    /** The full rule, two of its parts alone, and a variant, each measured as an order. */
     private static Map<String, Object> orders(List<Study> studies, double top) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("urgency", measure(studies, Urgency.MOST_URGENT_FIRST, top));
+        out.put("urgency", measure(studies, byUrgency(Urgency.MOST_URGENT_FIRST), top));
         // Parts of the rule alone, to see what each contributes.
-        out.put("positiveFindingsOnly", measure(studies, Comparator.comparing(Urgency::positive)
-                .thenComparingDouble(Urgency::topRelativeProbability).reversed(), top));
-        out.put("anomalyOnly", measure(studies, Comparator.comparingDouble(Urgency::anomalyPercentile).reversed(), top));
+        out.put("positiveFindingsOnly", measure(studies, byUrgency(Comparator.comparing(Urgency::positive)
+                .thenComparingDouble(Urgency::topRelativeProbability).reversed()), top));
+        out.put("anomalyOnly", measure(studies, byUrgency(Comparator.comparingDouble(Urgency::anomalyPercentile)
+                .reversed()), top));
+        // Variant: studies without a positive finding ordered by how close their findings come to a threshold.
+        out.put("negativesByProbabilityThenAnomaly", measure(studies, Comparator.comparing((Study s) -> s.urgency().positive())
+                .thenComparingDouble(Study::highestRelative)
+                .thenComparingDouble(s -> s.urgency().anomalyPercentile()).reversed(), top));
         return out;
+    }
+
+    static Comparator<Study> byUrgency(Comparator<Urgency> order) {
+        return Comparator.comparing(Study::urgency, order);
     }
 
     /**
      * Orders the studies by {@code order} (most urgent first; equal urgencies keep their input order) and measures
      * how early the abnormal ones come.
      */
-    static Map<String, Object> measure(List<Study> studies, Comparator<Urgency> order, double top) {
+    static Map<String, Object> measure(List<Study> studies, Comparator<Study> order, double top) {
         List<Study> sorted = new ArrayList<>(studies);
-        sorted.sort(Comparator.comparing(Study::urgency, order));
+        sorted.sort(order);
         int n = sorted.size();
         int k = n == 0 ? 0 : Math.max(1, (int) Math.ceil(top * n));
         long abnormal = sorted.stream().filter(Study::abnormal).count();
@@ -194,7 +215,7 @@ class TriageCheck {
         double[] score = new double[n];
         int rank = 0;
         for (int i = 0; i < n; i++) {
-            if (i > 0 && order.compare(sorted.get(i - 1).urgency(), sorted.get(i).urgency()) != 0) {
+            if (i > 0 && order.compare(sorted.get(i - 1), sorted.get(i)) != 0) {
                 rank = i;
             }
             positive[i] = sorted.get(i).abnormal();
@@ -236,7 +257,7 @@ class TriageCheck {
         System.out.printf(Locale.ROOT, "%nFirst %s%% of the list, accepted images only (%s refused by the gate, %s of "
                         + "them abnormal)%n", Math.round((Double) report.get("top") * 1000) / 10.0,
                 report.get("rejectedByGate"), report.get("rejectedAbnormal"));
-        System.out.printf("%-12s %-22s %8s %9s %12s %13s %7s %22s%n", "population", "order", "studies", "abnormal",
+        System.out.printf("%-12s %-34s %8s %9s %12s %13s %7s %22s%n", "population", "order", "studies", "abnormal",
                 "abn in top", "abn overall", "lift", "AUC (95% CI)");
         Map<String, Object> rows = new LinkedHashMap<>();
         rows.put("all", report.get("all"));
@@ -245,7 +266,7 @@ class TriageCheck {
             Map<String, Object> m = (Map<String, Object>) v;
             String auc = m.containsKey("auc")
                     ? String.format(Locale.ROOT, "%.3f (%.3f-%.3f)", m.get("auc"), m.get("aucLow"), m.get("aucHigh")) : "-";
-            System.out.printf(Locale.ROOT, "%-12s %-22s %8s %9s %12s %13s %7s %22s%n", population, order,
+            System.out.printf(Locale.ROOT, "%-12s %-34s %8s %9s %12s %13s %7s %22s%n", population, order,
                     m.get("studies"), m.get("abnormal"), m.get("abnormalInTop"), m.get("abnormalOverall"), m.get("lift"), auc);
         }));
         System.out.printf(Locale.ROOT, "%.1f s in all%n", (Double) report.get("seconds"));

@@ -40,7 +40,8 @@ public record Urgency(boolean positive, double topRelativeProbability, double an
             return reported && positive && !normal && Double.isFinite(probability);
         }
 
-        double relative() {
+        /** {@code probability / threshold}: 1 at the threshold, 2 at twice it. */
+        public double relative() {
             // A threshold of 0 (never in a real manifest) would make every study infinitely urgent.
             return threshold > 0 ? probability / threshold : probability;
         }

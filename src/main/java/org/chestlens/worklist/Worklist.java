@@ -22,7 +22,8 @@ import org.springframework.stereotype.Service;
 /**
  * A clinician's triage worklist: their own completed studies that have no feedback yet, most urgent first
  * ({@link Urgency}), optionally only those positive for one finding and dated within a range. Feedback on a study
- * (the patients feature's {@code FeedbackService}) marks it reviewed and takes it off the list.
+ * (the patients feature's {@code FeedbackService}: a verdict on any finding, or a note) marks it reviewed and takes
+ * it off the list; feedback saved empty (everything withdrawn) puts it back.
  *
  * <p>Read with SQL over the analysis, finding, feedback and patient tables (as the admin statistics are): the list
  * joins three features' data, and none of them should have to know about a worklist. Only light columns are read
@@ -41,7 +42,9 @@ public class Worklist {
             left join patient p on p.id = a.patient_id
             left join analysis_finding f on f.analysis_id = a.id and f.reported
             where a.owner_id = ? and a.status = 'COMPLETED'
-              and not exists (select 1 from analysis_feedback r where r.analysis_public_id = a.public_id)
+              and not exists (select 1 from analysis_feedback r where r.analysis_public_id = a.public_id
+                              and (r.note is not null or exists (select 1 from finding_feedback v
+                                                                 where v.analysis_public_id = r.analysis_public_id)))
             """;
 
     private static final String POSITIVE_FOR = """

@@ -132,10 +132,15 @@ class WorklistTest extends KaribuTest {
                 .doesNotContain(bobs, rejected.publicId(), anonymous.publicId());
         assertThat(worklist.list(bob.getId(), WorklistFilter.NONE)).extracting(WorklistEntry::publicId).containsExactly(bobs);
 
-        // Feedback marks a study reviewed, whatever it says (here: one finding rejected, no note).
+        // Feedback marks a study reviewed, whatever it says (here: one finding rejected, no note; then a note only).
         signIn(alice.getId(), alice.getEmail(), alice.getDisplayName(), false);
         feedback.save(alices, Map.of("pneumonia", Verdict.REJECTED), null);
         assertThat(ids(WorklistFilter.NONE)).containsExactly(alicesOther);
+        feedback.save(alicesOther, Map.of(), "Seen, nothing to add");
+        assertThat(ids(WorklistFilter.NONE)).isEmpty();
+        // Withdrawing all feedback (no verdict, no note) puts a study back.
+        feedback.save(alices, Map.of(), null);
+        assertThat(ids(WorklistFilter.NONE)).containsExactly(alices);
         // Bob's list is untouched by Alice's feedback.
         assertThat(worklist.list(bob.getId(), WorklistFilter.NONE)).extracting(WorklistEntry::publicId).containsExactly(bobs);
     }
