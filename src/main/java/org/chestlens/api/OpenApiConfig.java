@@ -56,8 +56,9 @@ class OpenApiConfig {
             Map.entry("SimilarJson", Set.of("diagnosis")),
             Map.entry("FindingJson", Set.of("condition")),
             Map.entry("WorklistEntryJson", Set.of("patientId", "patientReference", "studyDate")),
-            Map.entry("FindingDescription", Set.of("valPopulation", "condition")),
-            Map.entry("Problem", Set.of("instance", "field")));
+            Map.entry("FindingDescription", Set.of("valPopulation", "condition", "valSensitivity", "valSpecificity",
+                    "valPpv", "valPrevalence", "valEce")),
+            Map.entry("Problem", Set.of("instance", "field", "parameter")));
 
     @Bean
     OpenAPI chestLensOpenApi() {
@@ -86,6 +87,7 @@ class OpenApiConfig {
         properties.put("code", new StringSchema().description("Stable machine code, e.g. not-found, unauthorized, "
                 + "unsupported-format, too-many-pixels, corrupt, dicom-unsupported, invalid-patient"));
         properties.put("field", new StringSchema().description("The input field at fault, where there is one"));
+        properties.put("parameter", new StringSchema().description("The query or path parameter at fault, where there is one"));
         ObjectSchema problem = new ObjectSchema();
         problem.setProperties(properties);
         problem.setRequired(List.of("type", "title", "status", "detail", "code"));
