@@ -1,5 +1,6 @@
 package org.chestlens.worklist;
 
+import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.datepicker.DatePicker;
@@ -37,15 +38,20 @@ import org.chestlens.ui.Numbers;
 @RolesAllowed(Roles.CLINICIAN)
 public class WorklistView extends Div {
 
+    /** Below this width (px) the grid drops its date, anomaly and open columns (as the patient list does). */
+    static final int COMPACT_WIDTH = 700;
+    static final int ALL_ROWS_UP_TO = 30;
+
     final ComboBox<FindingDescription> finding = new ComboBox<>("Positive for");
-    final DatePicker from = new DatePicker("From");
-    final DatePicker to = new DatePicker("To");
+    final DatePicker from = new DatePicker("Study date from");
+    final DatePicker to = new DatePicker("Study date to");
     final Paragraph count = new Paragraph();
     final Grid<WorklistEntry> grid = new Grid<>();
     final Div empty = new Div();
 
     private final Worklist worklist;
     private final long ownerId;
+    private final List<Grid.Column<WorklistEntry>> wideColumns;
 
     public WorklistView(Worklist worklist, CurrentUser currentUser, Clock clock) {
         this.worklist = worklist;
@@ -64,7 +70,7 @@ public class WorklistView extends Div {
         for (DatePicker day : new DatePicker[] {from, to}) {
             day.setMax(today);
             day.setClearButtonVisible(true);
-            day.setHelperText(day == from ? "Study date (or day analysed)" : null);
+            day.setTooltipText("The study date, or the day analysed when the study has none");
             day.addValueChangeListener(e -> refresh());
         }
         // The pickers never offer an empty range (the service refuses one).
@@ -80,12 +86,15 @@ public class WorklistView extends Div {
         grid.setId("worklist");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
         grid.addComponentColumn(WorklistView::patientCell).setHeader("Patient").setKey("patient").setFlexGrow(2);
-        grid.addColumn(WorklistView::dateText).setHeader("Study date").setKey("date").setAutoWidth(true).setFlexGrow(0);
+        Grid.Column<WorklistEntry> date = grid.addColumn(WorklistView::dateText).setHeader("Study date").setKey("date")
+                .setAutoWidth(true).setFlexGrow(0);
         grid.addComponentColumn(WorklistView::findingsCell).setHeader("Top findings").setKey("findings").setFlexGrow(3);
-        grid.addColumn(e -> Numbers.percent(e.anomalyPercentile() / 100)).setHeader("Anomaly").setKey("anomaly")
-                .setTooltipGenerator(e -> "More unusual than " + Numbers.percent(e.anomalyPercentile() / 100)
-                        + " of normal X-rays").setAutoWidth(true).setFlexGrow(0);
-        grid.addComponentColumn(WorklistView::openLink).setHeader("").setKey("open").setAutoWidth(true).setFlexGrow(0);
+        Grid.Column<WorklistEntry> anomaly = grid.addColumn(WorklistView::anomalyText).setHeader("Anomaly")
+                .setKey("anomaly").setTooltipGenerator(e -> "More unusual than " + anomalyText(e) + " of normal X-rays")
+                .setAutoWidth(true).setFlexGrow(0);
+        Grid.Column<WorklistEntry> open = grid.addComponentColumn(WorklistView::openLink).setHeader("").setKey("open")
+                .setAutoWidth(true).setFlexGrow(0);
+        wideColumns = List.of(date, anomaly, open);
         grid.addItemClickListener(e -> {
             if (e.getColumn() == null || !"open".equals(e.getColumn().getKey())) {
                 getUI().ifPresent(ui -> ui.navigate(ResultView.class, ResultView.parameters(e.getItem().publicId())));
@@ -103,11 +112,27 @@ public class WorklistView extends Div {
         refresh();
     }
 
+    @Override
+    protected void onAttach(AttachEvent attachEvent) {
+        super.onAttach(attachEvent);
+        // Phones: date and anomaly move under the patient; the row itself opens the study.
+        attachEvent.getUI().getPage().retrieveExtendedClientDetails(
+                details -> compact(details.getWindowInnerWidth() < COMPACT_WIDTH));
+        attachEvent.getUI().getPage().addBrowserWindowResizeListener(e -> compact(e.getWidth() < COMPACT_WIDTH));
+    }
+
+    void compact(boolean compact) {
+        wideColumns.forEach(column -> column.setVisible(!compact));
+        grid.getElement().setAttribute("compact", compact);
+    }
+
     void refresh() {
         WorklistFilter filter = new WorklistFilter(Optional.ofNullable(finding.getValue()).map(FindingDescription::code),
                 Optional.ofNullable(from.getValue()), Optional.ofNullable(to.getValue()));
         List<WorklistEntry> entries = worklist.list(ownerId, filter);
         grid.setItems(entries);
+        // A short list takes only the room it needs; a long one scrolls inside the grid (rows rendered lazily).
+        grid.setAllRowsVisible(entries.size() <= ALL_ROWS_UP_TO);
         boolean filtered = !filter.equals(WorklistFilter.NONE);
         count.setText(entries.isEmpty() ? "" : Numbers.count(entries.size(), "study", "studies")
                 + (filtered ? " match" + (entries.size() == 1 ? "es" : "") + " these filters" : " waiting for review")
@@ -132,7 +157,15 @@ public class WorklistView extends Div {
         Span file = new Span(entry.fileName());
         file.addClassName("cl-muted");
         cell.add(new Div(file));
+        // Shown only in the compact (phone) layout, where the date and anomaly columns are hidden.
+        Span details = new Span(dateText(entry) + " · anomaly " + anomalyText(entry));
+        details.addClassName("cl-compact-only");
+        cell.add(details);
         return cell;
+    }
+
+    static String anomalyText(WorklistEntry entry) {
+        return Numbers.percent(entry.anomalyPercentile() / 100);
     }
 
     static String dateText(WorklistEntry entry) {

@@ -89,6 +89,13 @@ class WorklistViewTest extends KaribuTest {
         assertThat(GridKt._getCellComponent(grid, 1, "findings").getElement().getTextRecursively())
                 .isEqualTo("None above threshold");
         assertThat(((RouterLink) GridKt._getCellComponent(grid, 0, "open")).getHref()).isEqualTo("analysis/" + effusion);
+        // Phone width: date and anomaly move under the patient.
+        view.compact(true);
+        assertThat(grid.getColumnByKey("date").isVisible()).isFalse();
+        assertThat(grid.getColumnByKey("anomaly").isVisible()).isFalse();
+        assertThat(GridKt._getCellComponent(grid, 0, "patient").getElement().getTextRecursively())
+                .endsWith("2026-02-10 · anomaly 97%");
+        view.compact(false);
 
         // Filters: positive for Pneumonia; then a date range that only the January study falls in.
         _setValue(view.finding, view.finding.getListDataView().getItems()
