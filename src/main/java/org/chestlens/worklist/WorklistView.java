@@ -156,6 +156,7 @@ public class WorklistView extends Div {
         }
         Span file = new Span(entry.fileName());
         file.addClassName("cl-muted");
+        file.getStyle().set("overflow-wrap", "anywhere"); // long generated names would widen the column on phones
         cell.add(new Div(file));
         // Shown only in the compact (phone) layout, where the date and anomaly columns are hidden.
         Span details = new Span(dateText(entry) + " · anomaly " + anomalyText(entry));
