@@ -46,18 +46,19 @@ class OpenApiConfig {
      * Record components that are null in some responses (Jackson writes them as null). Kept here, next to the
      * document, rather than as annotations on the records of other packages.
      */
-    private static final Map<String, Set<String>> NULLABLE = Map.of(
-            "AnalysisJson", Set.of("rejection", "anomaly", "fileName", "patientId", "studyDate", "note", "expiresAt"),
-            "SummaryJson", Set.of("studyDate", "patientId", "fileName"),
-            "PatientJson", Set.of("name", "birthYear", "sex", "notes", "lastStudyDate"),
-            "PatientDetails", Set.of("name", "birthYear", "sex", "notes"),
-            "FeedbackJson", Set.of("note"),
-            "ModelJson", Set.of("unavailableReason", "model"),
-            "SimilarJson", Set.of("diagnosis", "dataset", "license", "attribution"),
-            "FindingJson", Set.of("condition"),
-            "FindingDescription", Set.of("valPopulation", "condition", "valSensitivity", "valSpecificity", "valPpv",
-                    "valPrevalence", "valEce"),
-            "Problem", Set.of("instance", "field", "parameter"));
+    private static final Map<String, Set<String>> NULLABLE = Map.ofEntries(
+            Map.entry("AnalysisJson", Set.of("rejection", "anomaly", "fileName", "patientId", "studyDate", "note", "expiresAt")),
+            Map.entry("SummaryJson", Set.of("studyDate", "patientId", "fileName")),
+            Map.entry("PatientJson", Set.of("name", "birthYear", "sex", "notes", "lastStudyDate")),
+            Map.entry("PatientDetails", Set.of("name", "birthYear", "sex", "notes")),
+            Map.entry("FeedbackJson", Set.of("note")),
+            Map.entry("ModelJson", Set.of("unavailableReason", "model")),
+            Map.entry("SimilarJson", Set.of("diagnosis", "dataset", "license", "attribution")),
+            Map.entry("FindingJson", Set.of("condition")),
+            Map.entry("WorklistEntryJson", Set.of("patientId", "patientReference", "studyDate")),
+            Map.entry("FindingDescription", Set.of("valPopulation", "condition", "valSensitivity", "valSpecificity",
+                    "valPpv", "valPrevalence", "valEce")),
+            Map.entry("Problem", Set.of("instance", "field", "parameter")));
 
     @Bean
     OpenAPI chestLensOpenApi() {

@@ -31,13 +31,14 @@ import org.springframework.context.annotation.Import;
  *       library shipped with the application)</li>
  *   <li>{@code load --url URL [--clients N] [--n N] [--warmup N] [--images DIR] [--token T]} ({@link LoadCommand})</li>
  *   <li>{@code heatmap-check --data DIR [--split S] [--limit N] [--out FILE.json] [--examples DIR]}</li>
+ *   <li>{@code triage-check --data DIR [--split S] [--limit N] [--top 0.1] [--out FILE.json]} ({@link TriageCheck})</li>
  * </ul>
  * Every command takes {@code --models DIR} (default: {@code chestlens.models-dir}, i.e. {@code models}).
  */
 public final class Commands {
 
     private static final List<String> NAMES = List.of("evaluate", "benchmark", "import-references", "load",
-            "heatmap-check");
+            "heatmap-check", "triage-check");
 
     private Commands() {
     }
@@ -93,6 +94,7 @@ public final class Commands {
                 case "evaluate" -> context.getAutowireCapableBeanFactory().createBean(Evaluation.class).run(arguments);
                 case "benchmark" -> context.getAutowireCapableBeanFactory().createBean(Benchmark.class).run(arguments);
                 case "heatmap-check" -> context.getAutowireCapableBeanFactory().createBean(HeatmapCheck.class).run(arguments);
+                case "triage-check" -> context.getAutowireCapableBeanFactory().createBean(TriageCheck.class).run(arguments);
                 default -> importReferences(context, arguments);
             };
         } catch (IllegalArgumentException e) {
@@ -130,6 +132,7 @@ public final class Commands {
                   import-references --default            (the reference library shipped with ChestLens)
                   load --url http://127.0.0.1:8080 [--clients 8] [--n 200] [--warmup 16] [--images DIR] [--token T]
                   heatmap-check --data DIR [--split val] [--limit N] [--out heatmap-check.json] [--examples DIR]
+                  triage-check --data DIR [--split val] [--limit N] [--top 0.1] [--out triage-check.json]
                 Common: --models DIR (default: models)""";
     }
 

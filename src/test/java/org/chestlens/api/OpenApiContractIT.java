@@ -207,6 +207,16 @@ class OpenApiContractIT {
                 multipart(png, "study.png"), token);
         exchanges.add(study);
         exchanges.add(call("GET", "/api/v1/patients/" + patientId + "/analyses", null, null, token));
+        // The worklist: the claimed analysis (feedback withdrawn, no patient, no study date) and the patient's study.
+        Exchange worklist = call("GET", "/api/v1/worklist", null, null, token);
+        exchanges.add(worklist);
+        long completed = java.util.stream.Stream.of(analysis, json.readTree(study.body()))
+                .filter(a -> a.get("status").asText().equals("COMPLETED")).count();
+        assertThat(json.readTree(worklist.body()).get("items").size()).as("items whose schema is checked").isEqualTo((int) completed);
+        exchanges.add(call("GET", "/api/v1/worklist?finding=pneumonia&from=2024-01-01&to=2024-12-31&page=0&size=5", null, null, token));
+        exchanges.add(call("GET", "/api/v1/worklist?finding=no-such-finding", null, null, token));
+        exchanges.add(call("GET", "/api/v1/worklist?from=2024-13-01", null, null, token));
+        exchanges.add(call("GET", "/api/v1/worklist", null, null, null));
         exchanges.add(call("PUT", "/api/v1/patients/" + patientId + "/analyses/" + id, null, null, token));
         exchanges.add(call("DELETE", "/api/v1/patients/" + patientId + "/analyses/" + id, null, null, token));
         exchanges.add(call("GET", "/api/v1/patients/999999999", null, null, token));

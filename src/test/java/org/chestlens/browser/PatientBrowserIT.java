@@ -16,7 +16,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The clinician's journey in Chromium: create a patient, upload two studies with dates and notes,
- * give feedback on one, then the timeline, the trend charts and the side-by-side comparison with
+ * see both on the worklist, give feedback on one (it leaves the worklist), then the timeline, the trend charts and the side-by-side comparison with
  * synchronised heatmap settings; at 1440 and 390 px.
  */
 class PatientBrowserIT extends JourneyTest {
@@ -54,6 +54,16 @@ class PatientBrowserIT extends JourneyTest {
         waitForVaadin();
         uploadStudy("2/10/2026", "follow-up after antibiotics", 9);
         assertThat(text("result-patient")).contains("A study of P-0042 (Jane Roe)");
+        String secondResult = driver.getCurrentUrl();
+
+        // Both studies wait on the worklist (typed address) until they have feedback.
+        open("worklist");
+        wait.until(d -> d.findElement(By.id("worklist")).getText().contains("2026-02-10"));
+        assertThat(text("worklist-count")).isEqualTo("2 studies waiting for review, most urgent first");
+        assertThat(driver.findElement(By.id("worklist")).getText()).contains("P-0042", "2026-01-05", "2026-02-10");
+        fullScreenshot("patient-03a-worklist-1440");
+        driver.get(secondResult);
+        waitForVaadin();
 
         // Feedback on the second study: confirm the most probable finding, reject the next.
         List<WebElement> groups = driver.findElements(By.cssSelector("#feedback vaadin-radio-group"));
@@ -66,6 +76,19 @@ class PatientBrowserIT extends JourneyTest {
         waitForVaadin();
         wait.until(d -> d.findElement(By.id("feedback-status")).getText().contains("1 confirmed, 1 rejected"));
         fullScreenshot("patient-03-result-with-patient-and-feedback-1440");
+
+        // Feedback took the study off the worklist; the other one opens from its row.
+        open("worklist");
+        wait.until(d -> d.findElement(By.id("worklist")).getText().contains("2026-01-05"));
+        assertThat(driver.findElement(By.id("worklist")).getText()).doesNotContain("2026-02-10");
+        assertThat(text("worklist-count")).isEqualTo("1 study waiting for review");
+        fullScreenshot("patient-03b-worklist-after-feedback-1440");
+        WebElement openLink = driver.findElement(By.cssSelector("#worklist vaadin-grid-cell-content a"));
+        focus(openLink);
+        openLink.click();
+        wait.until(d -> d.getCurrentUrl().matches(".*/analysis/[A-Za-z0-9_-]+$"));
+        waitForVaadin();
+        assertThat(text("result-meta")).contains("Study date: 2026-01-05");
 
         driver.get(patientUrl);
         waitForVaadin();
@@ -121,6 +144,10 @@ class PatientBrowserIT extends JourneyTest {
         assertThat(horizontalOverflow()).isFalse();
         open("patients");
         fullScreenshot("patient-10-list-390");
+        open("worklist");
+        wait.until(d -> d.findElement(By.id("worklist")).getText().contains("2026-01-05"));
+        fullScreenshot("patient-10a-worklist-390");
+        assertThat(horizontalOverflow()).as("no sideways scrolling of the worklist at 390 px").isFalse();
         driver.manage().window().setSize(new Dimension(1440, 900));
         open("patients");
         assertThat(driver.findElement(By.id("patients")).getText()).contains("P-0042", "2026-02-10");

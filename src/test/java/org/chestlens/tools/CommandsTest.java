@@ -38,4 +38,20 @@ class CommandsTest {
     void anUnknownOptionValueIsAUsageError() {
         assertThat(Commands.run(new String[] {"evaluate"})).as("--data is required").isNotZero();
     }
+
+    @Test
+    void triageCheckStartsThePipelineWithoutTheWebApplication(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("images"));
+        StringBuilder csv = new StringBuilder("path,source,split,No Finding,Pneumonia\n");
+        for (int i = 0; i < 3; i++) {
+            Files.write(dir.resolve("images/" + i + ".png"), TestImages.png(TestImages.phantomChest(240, 220, i)));
+            csv.append("images/").append(i).append(".png,s,val,").append(i == 0 ? "0,1" : "1,0").append('\n');
+        }
+        Files.writeString(dir.resolve("index.csv"), csv);
+        Path out = dir.resolve("triage.json");
+        int code = Commands.run(new String[] {"triage-check", "--data", dir.toString(), "--models",
+                "src/test/resources/onnx/models", "--out", out.toString()});
+        assertThat(code).isZero();
+        assertThat(Files.readString(out)).contains("\"images\" : 3");
+    }
 }
