@@ -317,20 +317,14 @@ public class ReferenceLibrary implements DisposableBean {
                         labels(row, findingColumns), Overlays.thumbnail(decoded.get(i).grey(), THUMBNAIL_SIDE).bytes(),
                         Embeddings.toBytes(predictions.get(i).embedding()), space, now));
             }
-            List<Long> replaced = new ArrayList<>();
             transaction.executeWithoutResult(s -> {
                 for (ReferenceCase c : cases) {
-                    replaced.addAll(repository.findIdsByPathAndSpace(c.getSourcePath(), space));
                     repository.deleteByPathAndSpace(c.getSourcePath(), space);
                 }
                 repository.saveAll(cases);
             });
-            replaced.forEach(id -> similarCases.remove(SimilarCases.referenceKey(id)));
-            for (int i = 0; i < cases.size(); i++) {
-                ReferenceCase c = cases.get(i);
-                similarCases.put(new SimilarityIndex.Entry(SimilarCases.referenceKey(c.getId()), null, c.getFindings()),
-                        predictions.get(i).embedding());
-            }
+            // The triggers recorded the replaced and new cases in similar_case_change: every node's index follows.
+            similarCases.catchUp();
             imported += cases.size();
             progress.rowsDone(imported + skipped, rows.size());
         }
@@ -382,8 +376,8 @@ public class ReferenceLibrary implements DisposableBean {
         claim();
         try {
             Integer deleted = transaction.execute(s -> repository.deleteByEmbeddingSpace(engine.embeddingSpace()));
-            // Reloaded from PostgreSQL on next use: the confirmed analyses stay, the references are gone.
-            similarCases.reset();
+            // Each deleted case is in similar_case_change: this node's index drops them now, the others at their poll.
+            similarCases.catchUp();
             log.info("Reference library cleared: {} cases deleted", deleted);
             return deleted == null ? 0 : deleted;
         } finally {

@@ -25,8 +25,12 @@ import org.chestlens.inference.Embeddings;
  */
 public final class SimilarityIndex {
 
-    /** One stored case: a reference case (no owner) or a clinician's confirmed analysis. */
-    public record Entry(String key, Long ownerId, Set<String> findings) {
+    /**
+     * One stored case: a reference case (no owner) or a clinician's confirmed analysis.
+     *
+     * @param key the caller's unique number for the case ({@link SimilarCases} says which kind it is)
+     */
+    public record Entry(long key, Long ownerId, Set<String> findings) {
     }
 
     public record Hit(Entry entry, double similarity) {
@@ -45,7 +49,7 @@ public final class SimilarityIndex {
     private float[] vectors;
     private Entry[] entries;
     private int size;
-    private final Map<String, Integer> positions = new HashMap<>();
+    private final Map<Long, Integer> positions = new HashMap<>();
     /** Stored entries searches looked at so far: what a search costs, for tests (speed is the benchmark's business). */
     private final AtomicLong visits = new AtomicLong();
 
@@ -97,8 +101,17 @@ public final class SimilarityIndex {
         }
     }
 
+    boolean contains(long key) {
+        lock.readLock().lock();
+        try {
+            return positions.containsKey(key);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** Removes the entry with this key, if present (the last entry moves into its place). */
-    void remove(String key) {
+    void remove(long key) {
         lock.writeLock().lock();
         try {
             Integer at = positions.remove(key);
@@ -121,7 +134,7 @@ public final class SimilarityIndex {
      * The {@code k} most similar entries visible to {@code requester} (reference entries and the requester's own),
      * most similar first, leaving out {@code excludeKey}.
      */
-    public List<Hit> search(float[] query, Optional<Long> requester, int k, String excludeKey) {
+    public List<Hit> search(float[] query, Optional<Long> requester, int k, long excludeKey) {
         if (k <= 0 || query.length != dimensions) {
             return List.of();
         }
@@ -152,7 +165,7 @@ public final class SimilarityIndex {
     }
 
     /** The top k of entries [from, to), unordered. Runs under the read lock held by the caller. */
-    private List<Hit> scan(float[] q, Long owner, int k, String excludeKey, int from, int to) {
+    private List<Hit> scan(float[] q, Long owner, int k, long excludeKey, int from, int to) {
         PriorityQueue<Hit> best = new PriorityQueue<>(k + 1, Comparator.comparingDouble(Hit::similarity));
         long visited = 0;
         for (int i = from; i < to; i++) {
@@ -163,10 +176,10 @@ public final class SimilarityIndex {
             }
             float s = dot(vectors, i * dimensions, q, dimensions);
             if (best.size() < k) {
-                if (!e.key().equals(excludeKey)) {
+                if (e.key() != excludeKey) {
                     best.add(new Hit(e, s));
                 }
-            } else if (s > best.peek().similarity() && !e.key().equals(excludeKey)) {
+            } else if (s > best.peek().similarity() && e.key() != excludeKey) {
                 best.poll();
                 best.add(new Hit(e, s));
             }

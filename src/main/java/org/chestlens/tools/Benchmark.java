@@ -285,7 +285,7 @@ class Benchmark {
             for (int d = 0; d < dims; d++) {
                 v[d] = (float) random.nextGaussian();
             }
-            index.put(new SimilarityIndex.Entry("ref:" + i, i % 10 == 0 ? (long) (i % 7) : null, java.util.Set.of()), v);
+            index.put(new SimilarityIndex.Entry(i, i % 10 == 0 ? (long) (i % 7) : null, java.util.Set.of()), v);
         }
         List<Double> times = new ArrayList<>();
         float[] query = new float[dims];
@@ -294,7 +294,7 @@ class Benchmark {
                 query[d] = (float) random.nextGaussian();
             }
             long t = System.nanoTime();
-            index.search(query, Optional.of(3L), 10, "none");
+            index.search(query, Optional.of(3L), 10, -1);
             if (i >= 10) {
                 times.add((System.nanoTime() - t) / 1e6);
             }

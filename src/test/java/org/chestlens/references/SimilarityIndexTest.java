@@ -15,41 +15,41 @@ class SimilarityIndexTest {
     @Test
     void returnsTheTopKByCosineSimilarity() {
         SimilarityIndex index = new SimilarityIndex(3);
-        index.put(entry("ref:1", null), new float[] {1, 0, 0});
-        index.put(entry("ref:2", null), new float[] {10, 10, 0}); // length does not matter
-        index.put(entry("ref:3", null), new float[] {0, 0, 1});
-        index.put(entry("ref:4", null), new float[] {-1, 0, 0});
-        List<SimilarityIndex.Hit> hits = index.search(new float[] {2, 1, 0}, Optional.empty(), 2, "none");
-        assertThat(hits).extracting(h -> h.entry().key()).containsExactly("ref:2", "ref:1");
+        index.put(entry(1L, null), new float[] {1, 0, 0});
+        index.put(entry(2L, null), new float[] {10, 10, 0}); // length does not matter
+        index.put(entry(3L, null), new float[] {0, 0, 1});
+        index.put(entry(4L, null), new float[] {-1, 0, 0});
+        List<SimilarityIndex.Hit> hits = index.search(new float[] {2, 1, 0}, Optional.empty(), 2, -1);
+        assertThat(hits).extracting(h -> h.entry().key()).containsExactly(2L, 1L);
         assertThat(hits.get(0).similarity()).isCloseTo(3 / Math.sqrt(5) / Math.sqrt(2), within(1e-6));
-        assertThat(index.search(new float[] {1, 0, 0}, Optional.empty(), 10, "ref:1"))
-                .extracting(h -> h.entry().key()).doesNotContain("ref:1").hasSize(3).last().isEqualTo("ref:4");
+        assertThat(index.search(new float[] {1, 0, 0}, Optional.empty(), 10, 1L))
+                .extracting(h -> h.entry().key()).doesNotContain(1L).hasSize(3).last().isEqualTo(4L);
     }
 
     @Test
     void ownedEntriesAreOnlyFoundByTheirOwner() {
         SimilarityIndex index = new SimilarityIndex(2);
-        index.put(entry("analysis:a", 7L), new float[] {1, 0});
-        index.put(entry("analysis:b", 8L), new float[] {1, 0});
-        index.put(entry("ref:1", null), new float[] {0, 1});
-        assertThat(index.search(new float[] {1, 0}, Optional.of(7L), 5, "x")).extracting(h -> h.entry().key())
-                .containsExactly("analysis:a", "ref:1");
-        assertThat(index.search(new float[] {1, 0}, Optional.empty(), 5, "x")).extracting(h -> h.entry().key())
-                .containsExactly("ref:1");
+        index.put(entry(1001L, 7L), new float[] {1, 0});
+        index.put(entry(1002L, 8L), new float[] {1, 0});
+        index.put(entry(1L, null), new float[] {0, 1});
+        assertThat(index.search(new float[] {1, 0}, Optional.of(7L), 5, -1)).extracting(h -> h.entry().key())
+                .containsExactly(1001L, 1L);
+        assertThat(index.search(new float[] {1, 0}, Optional.empty(), 5, -1)).extracting(h -> h.entry().key())
+                .containsExactly(1L);
     }
 
     @Test
     void replaceAndRemoveKeepTheIndexConsistent() {
         SimilarityIndex index = new SimilarityIndex(2);
         for (int i = 0; i < 3000; i++) {
-            index.put(entry("ref:" + i, null), new float[] {1, i});
+            index.put(entry(i, null), new float[] {1, i});
         }
-        index.put(entry("ref:5", null), new float[] {-1, 0});
+        index.put(entry(5L, null), new float[] {-1, 0});
         assertThat(index.size()).isEqualTo(3000);
-        index.remove("ref:0");
-        index.remove("ref:0");
+        index.remove(0L);
+        index.remove(0L);
         assertThat(index.size()).isEqualTo(2999);
-        assertThat(index.search(new float[] {-1, 0}, Optional.empty(), 1, "x").get(0).entry().key()).isEqualTo("ref:5");
+        assertThat(index.search(new float[] {-1, 0}, Optional.empty(), 1, -1).get(0).entry().key()).isEqualTo(5L);
     }
 
     /**
@@ -73,7 +73,7 @@ class SimilarityIndexTest {
             }
             stored[i] = v;
             owners[i] = i % 20 == 0 ? (long) (i % 3) : null;
-            index.put(entry("ref:" + i, owners[i]), v);
+            index.put(entry(i, owners[i]), v);
         }
         for (int q = 0; q < 12; q++) {
             float[] query = stored[q].clone();
@@ -81,17 +81,17 @@ class SimilarityIndexTest {
                 query[d] += (float) (random.nextGaussian() * 0.3); // a noisy copy of a stored case
             }
             long visitsBefore = index.visits();
-            List<SimilarityIndex.Hit> hits = index.search(query, Optional.of(1L), 10, "none");
+            List<SimilarityIndex.Hit> hits = index.search(query, Optional.of(1L), 10, -1);
             assertThat(index.visits() - visitsBefore).as("cases looked at for one query").isEqualTo(n);
             assertThat(hits).extracting(h -> h.entry().key()).containsExactlyElementsOf(plainTopTen(stored, owners, query, 1L));
             if (owners[q] == null || owners[q] == 1L) {
-                assertThat(hits.get(0).entry().key()).isEqualTo("ref:" + q);
+                assertThat(hits.get(0).entry().key()).isEqualTo((long) q);
             }
         }
     }
 
     /** The top ten by cosine similarity, the slow obvious way (doubles, a full sort). */
-    private static List<String> plainTopTen(float[][] stored, Long[] owners, float[] query, long requester) {
+    private static List<Long> plainTopTen(float[][] stored, Long[] owners, float[] query, long requester) {
         List<Integer> visible = new ArrayList<>();
         double[] similarity = new double[stored.length];
         for (int i = 0; i < stored.length; i++) {
@@ -101,7 +101,7 @@ class SimilarityIndexTest {
             }
         }
         visible.sort((a, b) -> Double.compare(similarity[b], similarity[a]));
-        return visible.stream().limit(10).map(i -> "ref:" + i).toList();
+        return visible.stream().limit(10).map(i -> (long) i).toList();
     }
 
     private static double cosine(float[] a, float[] b) {
@@ -116,7 +116,7 @@ class SimilarityIndexTest {
         return dot / Math.sqrt(na * nb);
     }
 
-    private static SimilarityIndex.Entry entry(String key, Long owner) {
+    private static SimilarityIndex.Entry entry(long key, Long owner) {
         return new SimilarityIndex.Entry(key, owner, Set.of());
     }
 }
