@@ -8,7 +8,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -122,9 +124,10 @@ public class SimilarCases implements DisposableBean {
             return List.of();
         }
         float[] embedding = analysis.get().embedding();
-        // A few more: cases deleted since the last poll drop out below.
+        // A few more: cases deleted since the last poll drop out (re-ranking reads them; gone ones are left out).
+        String space = analysis.get().embeddingSpace();
         List<SimilarityIndex.Hit> hits = index(embedding.length).search(embedding, requesterId, k + 5,
-                analysisKey(analysis.get().id()));
+                analysisKey(analysis.get().id()), keys -> exactEmbeddings(keys, space));
         Map<Long, String> stillConfirmed = analyses.stillConfirmed(idsOf(hits, false));
         Map<Long, ReferenceCaseRepository.Described> described = references.findDescribed(idsOf(hits, true)).stream()
                 .collect(Collectors.toMap(ReferenceCaseRepository.Described::getId, Function.identity()));
@@ -149,6 +152,24 @@ public class SimilarCases implements DisposableBean {
                 break;
             }
         }
+        return out;
+    }
+
+    /** The stored float embeddings of these cases, for the index's exact re-ranking of its candidates. */
+    private Map<Long, float[]> exactEmbeddings(Collection<Long> keys, String space) {
+        Map<Long, float[]> out = new HashMap<>();
+        Long[] referenceIds = keys.stream().filter(SimilarCases::isReference).map(SimilarCases::idOf).toArray(Long[]::new);
+        if (referenceIds.length > 0) {
+            jdbc.query(con -> {
+                PreparedStatement ps = con.prepareStatement("select id, embedding from reference_case where id = any(?)");
+                ps.setArray(1, con.createArrayOf("bigint", referenceIds));
+                return ps;
+            }, rs -> {
+                out.put(referenceKey(rs.getLong(1)), Embeddings.fromBytes(rs.getBytes(2)));
+            });
+        }
+        List<Long> analysisIds = keys.stream().filter(key -> !isReference(key)).map(SimilarCases::idOf).toList();
+        analyses.confirmedEmbeddings(analysisIds, space).forEach(a -> out.put(analysisKey(a.id()), a.embedding()));
         return out;
     }
 

@@ -280,8 +280,10 @@ class Benchmark {
         int dims = engine.embeddingDimensions();
         SimilarityIndex index = new SimilarityIndex(dims);
         Random random = new Random(7);
+        float[][] stored = new float[100_000][];
         for (int i = 0; i < 100_000; i++) {
             float[] v = new float[dims];
+            stored[i] = v;
             for (int d = 0; d < dims; d++) {
                 v[d] = (float) random.nextGaussian();
             }
@@ -294,7 +296,8 @@ class Benchmark {
                 query[d] = (float) random.nextGaussian();
             }
             long t = System.nanoTime();
-            index.search(query, Optional.of(3L), 10, -1);
+            index.search(query, Optional.of(3L), 10, -1, keys -> keys.stream()
+                    .collect(java.util.stream.Collectors.toMap(key -> key, key -> stored[(int) (long) key])));
             if (i >= 10) {
                 times.add((System.nanoTime() - t) / 1e6);
             }
