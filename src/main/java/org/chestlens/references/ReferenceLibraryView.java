@@ -109,9 +109,15 @@ public class ReferenceLibraryView extends Div {
         intro.addClassName("cl-muted");
         add(new H1("Reference library"), intro, summarySection(), importSection(), casesSection());
         refresh();
-        if (library.busy()) {
-            status.setText("An import is running (started elsewhere); the figures below grow as it goes.");
-        }
+        library.runningImport().ifPresentOrElse(running -> {
+            // Started on another page or node: follow its progress from PostgreSQL like one's own.
+            follow(() -> library.follow(running.id(), progressOn(UI.getCurrent())),
+                    "An import is running (started elsewhere: " + running.description() + "); the figures below grow as it goes.");
+        }, () -> {
+            if (library.busy()) {
+                status.setText("An import is running (started elsewhere); the figures below grow as it goes.");
+            }
+        });
     }
 
     private Section summarySection() {
@@ -235,20 +241,26 @@ public class ReferenceLibraryView extends Div {
         Optional<String> chosenSplit = Optional.ofNullable(split.getValue()).filter(s -> !s.equals(ALL_SPLITS));
         int max = rows == null ? 0 : rows;
         String what = "folder " + path + ", split " + chosenSplit.orElse(ALL_SPLITS) + ", limit " + (max == 0 ? "none" : max);
-        UI ui = UI.getCurrent();
-        follow(what, () -> library.startImport(path, chosenSplit, max, (done, total) -> access(ui, () -> showProgress(done, total))),
+        follow(() -> library.startImport(path, chosenSplit, max, what, requester(), progressOn(UI.getCurrent())),
                 "Importing from " + path + "…");
     }
 
     private void startDefaultImport() {
-        follow("the default library", library::importDefaultInBackground, "Loading the default library…");
+        follow(() -> library.importDefaultInBackground(requester()), "Loading the default library…");
     }
 
-    /** Starts the import and shows how it goes; its outcome is audited under the admin who started it. */
-    private void follow(String what, java.util.function.Supplier<CompletableFuture<ReferenceLibrary.ImportReport>> start,
-                        String runningText) {
-        // The import thread has no session: remember who started it for the audit trail.
+    /** The import job has no session (and may run on another node): it audits under the admin who started it. */
+    private Optional<ReferenceLibrary.Requester> requester() {
         ChestLensPrincipal admin = currentUser.get().orElseThrow();
+        return Optional.of(new ReferenceLibrary.Requester(admin.accountId(), admin.getUsername()));
+    }
+
+    private ReferenceLibrary.Progress progressOn(UI ui) {
+        return (done, total) -> access(ui, () -> showProgress(done, total));
+    }
+
+    /** Starts (or joins) an import and shows how it goes; the job itself audits its outcome. */
+    private void follow(java.util.function.Supplier<CompletableFuture<ReferenceLibrary.ImportReport>> start, String runningText) {
         UI ui = UI.getCurrent();
         CompletableFuture<ReferenceLibrary.ImportReport> job;
         try {
@@ -264,12 +276,6 @@ public class ReferenceLibraryView extends Div {
         importJob = job.handle((report, error) -> {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             String outcome = cause == null ? summary(report) : describe(cause);
-            try {
-                audit.record(admin.accountId(), admin.getUsername(),
-                        cause == null ? "REFERENCES_IMPORTED" : "REFERENCES_IMPORT_FAILED", limited(what + ": " + outcome));
-            } catch (RuntimeException e) {
-                log.error("Reference import not recorded in the audit trail", e);
-            }
             access(ui, () -> finished(outcome, cause != null));
             return null;
         });
@@ -362,7 +368,7 @@ public class ReferenceLibraryView extends Div {
 
     /** A failed import as a sentence for the admin: never a stack trace. */
     private static String describe(Throwable error) {
-        if (error instanceof ReferenceLibrary.BusyException) {
+        if (error instanceof ReferenceLibrary.BusyException || error instanceof ReferenceLibrary.ImportFailedException) {
             return error.getMessage();
         }
         if (error instanceof AnalysisUnavailableException) {
