@@ -78,6 +78,8 @@ public final class Commands {
         properties.put("logging.level.root", "WARN");
         properties.put("logging.level.org.chestlens", "INFO");
         properties.put("spring.jpa.open-in-view", "false");
+        // The readiness group names the web application's contributors (models, draining), absent here.
+        properties.put("management.endpoint.health.validate-group-membership", "false");
         arguments.value("models").ifPresent(dir -> properties.put("chestlens.models-dir", dir));
         // Thread settings to compare (README, "Threads"): ONNX Runtime threads per run, graphs side by side.
         arguments.value("intra-op-threads").ifPresent(n -> properties.put("chestlens.inference.intra-op-threads", n));
@@ -203,7 +205,7 @@ public final class Commands {
     @ComponentScan(basePackages = {"org.chestlens.config", "org.chestlens.analysis", "org.chestlens.references"},
             useDefaultFilters = false, includeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = {
                     "org\\.chestlens\\.config\\.(EmbeddedDatabase|ClockConfig)",
-                    "org\\.chestlens\\.analysis\\.(AnalysisService|AnalysisWriter|Renderer)",
+                    "org\\.chestlens\\.analysis\\.(AnalysisService|AnalysisWriter|Renderer|MemoryBudget)",
                     "org\\.chestlens\\.references\\.(SimilarCases|ReferenceLibrary)"}))
     // Entities and repositories of these features (auto-configuration would otherwise look in this package only).
     @AutoConfigurationPackage(basePackages = {"org.chestlens.analysis", "org.chestlens.references"})
