@@ -4,10 +4,14 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
+import jakarta.persistence.QueryHint;
+import org.hibernate.jpa.HibernateHints;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.jpa.repository.QueryHints;
 import org.springframework.data.repository.CrudRepository;
 import org.springframework.lang.Nullable;
 
@@ -23,6 +27,8 @@ interface AnalysisRepository extends CrudRepository<Analysis, Long> {
 
     /** What the similarity index needs of confirmed analyses, without images. */
     interface Confirmed {
+        Long getId();
+
         String getPublicId();
 
         Long getOwnerId();
@@ -32,13 +38,26 @@ interface AnalysisRepository extends CrudRepository<Analysis, Long> {
         byte[] getEmbedding();
     }
 
-    @Query(value = "select public_id as publicId, owner_id as ownerId, confirmed_findings as confirmedFindings, "
+    String CONFIRMED = "select id as id, public_id as publicId, owner_id as ownerId, confirmed_findings as confirmedFindings, "
             + "embedding as embedding from analysis where confirmed_findings is not null and owner_id is not null "
-            + "and embedding_space = :space", nativeQuery = true)
-    List<Confirmed> findConfirmed(String space);
+            + "and embedding_space = :space";
 
-    @Query("select a.publicId from Analysis a where a.publicId in :publicIds and a.confirmedFindings is not null")
-    List<String> findConfirmedPublicIds(Collection<String> publicIds);
+    /** All of them, streamed (a million embeddings would not fit in memory at once); inside a transaction. */
+    @QueryHints(@QueryHint(name = HibernateHints.HINT_FETCH_SIZE, value = "500"))
+    @Query(value = CONFIRMED, nativeQuery = true)
+    Stream<Confirmed> streamConfirmed(String space);
+
+    @Query(value = CONFIRMED + " and id in :ids", nativeQuery = true)
+    List<Confirmed> findConfirmed(Collection<Long> ids, String space);
+
+    interface PublicId {
+        Long getId();
+
+        String getPublicId();
+    }
+
+    @Query("select a.id as id, a.publicId as publicId from Analysis a where a.id in :ids and a.confirmedFindings is not null")
+    List<PublicId> findConfirmedPublicIds(Collection<Long> ids);
 
     /** The access facts of an analysis, without loading it. */
     interface Access {

@@ -10,7 +10,6 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -391,22 +390,39 @@ public class AnalysisService {
     public Optional<AnalysisEmbedding> embedding(String publicId, Optional<Long> requesterId) {
         Optional<Analysis> found = reading.execute(s -> visible(publicId, requesterId));
         return found == null ? Optional.empty() : found.filter(a -> a.getStatus() == AnalysisStatus.COMPLETED)
-                .map(a -> new AnalysisEmbedding(a.getPublicId(), Optional.ofNullable(a.getOwnerId()), a.getEmbeddingSpace(),
+                .map(a -> new AnalysisEmbedding(a.getId(), a.getPublicId(), Optional.ofNullable(a.getOwnerId()), a.getEmbeddingSpace(),
                         Converters.floats(a.getEmbedding()), Set.copyOf(a.getConfirmedFindings())));
     }
 
-    /** Every completed analysis with confirmed findings in this embedding space (similar-case search loads them). */
-    public List<AnalysisEmbedding> confirmedEmbeddings(String embeddingSpace) {
+    /**
+     * Hands every analysis with confirmed findings in this embedding space to {@code each}, streamed from PostgreSQL
+     * (similar-case search loads them; joins the caller's transaction, e.g. to read them in its snapshot).
+     */
+    public void forEachConfirmedEmbedding(String embeddingSpace, java.util.function.Consumer<AnalysisEmbedding> each) {
         Converters.CodeSet codes = new Converters.CodeSet();
-        return analyses.findConfirmed(embeddingSpace).stream()
-                .map(a -> new AnalysisEmbedding(a.getPublicId(), Optional.ofNullable(a.getOwnerId()), embeddingSpace,
-                        Converters.floats(a.getEmbedding()), codes.convertToEntityAttribute(a.getConfirmedFindings())))
-                .toList();
+        reading.executeWithoutResult(s -> {
+            try (java.util.stream.Stream<AnalysisRepository.Confirmed> rows = analyses.streamConfirmed(embeddingSpace)) {
+                rows.forEach(a -> each.accept(confirmedEmbedding(a, embeddingSpace, codes)));
+            }
+        });
     }
 
-    /** Which of these analyses still exist with confirmed findings. */
-    public Set<String> stillConfirmed(Collection<String> publicIds) {
-        return publicIds.isEmpty() ? Set.of() : new HashSet<>(analyses.findConfirmedPublicIds(publicIds));
+    /** Those of these analyses (internal ids) that have confirmed findings in this embedding space. */
+    public List<AnalysisEmbedding> confirmedEmbeddings(Collection<Long> ids, String embeddingSpace) {
+        Converters.CodeSet codes = new Converters.CodeSet();
+        return ids.isEmpty() ? List.of() : analyses.findConfirmed(ids, embeddingSpace).stream()
+                .map(a -> confirmedEmbedding(a, embeddingSpace, codes)).toList();
+    }
+
+    private static AnalysisEmbedding confirmedEmbedding(AnalysisRepository.Confirmed a, String space, Converters.CodeSet codes) {
+        return new AnalysisEmbedding(a.getId(), a.getPublicId(), Optional.ofNullable(a.getOwnerId()), space,
+                Converters.floats(a.getEmbedding()), codes.convertToEntityAttribute(a.getConfirmedFindings()));
+    }
+
+    /** The public ids of those of these analyses (internal ids) that still exist with confirmed findings. */
+    public Map<Long, String> stillConfirmed(Collection<Long> ids) {
+        return ids.isEmpty() ? Map.of() : analyses.findConfirmedPublicIds(ids).stream()
+                .collect(Collectors.toMap(AnalysisRepository.PublicId::getId, AnalysisRepository.PublicId::getPublicId));
     }
 
     /** The owner's analyses, newest first. */

@@ -53,8 +53,10 @@
  *
  * <h2>Similar cases</h2>
  * Similar-case search is its own feature ({@code org.chestlens.references}); this package only tells it what it
- * needs: {@link org.chestlens.analysis.AnalysisService#embedding}, {@code confirmedEmbeddings}, {@code stillConfirmed},
- * and the events {@link org.chestlens.analysis.FindingsConfirmed} and {@link org.chestlens.analysis.AnalysesDeleted}.
+ * needs: {@link org.chestlens.analysis.AnalysisService#embedding}, {@code forEachConfirmedEmbedding},
+ * {@code confirmedEmbeddings}, {@code stillConfirmed}, and the events {@link org.chestlens.analysis.FindingsConfirmed} and {@link org.chestlens.analysis.AnalysesDeleted}.
+ * Changes of {@code analysis.confirmed_findings} and deletions of confirmed analyses are also recorded in
+ * {@code similar_case_change} by database triggers (migration V73), which every node's similar-case index follows.
  * Other features add sections to the result page through {@link org.chestlens.analysis.ResultContribution}.
  */
 @org.springframework.lang.NonNullApi

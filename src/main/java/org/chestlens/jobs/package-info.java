@@ -39,8 +39,8 @@
  *       {@code db-scheduler.shutdown-max-wait} for the running ones; whatever is still running then is taken over
  *       by another node once its heartbeat is missed.</li>
  * </ul>
- * The reference import ({@code import-references}, the admin page) still runs in the node's memory; moving it onto
- * a one-time task is left for after the reference library's move to its own package.
+ * Example: {@code references.ReferenceImportJob} (the admin page's reference import: one instance id for the cluster,
+ * resumed after the last batch it committed, each batch committed with its progress row).
  */
 @org.springframework.lang.NonNullApi
 package org.chestlens.jobs;

@@ -15,18 +15,6 @@ interface ReferenceCaseRepository extends CrudRepository<ReferenceCase, Long> {
 
     long countByEmbeddingSpace(String space);
 
-    interface Indexed {
-        Long getId();
-
-        String getFindings();
-
-        byte[] getEmbedding();
-    }
-
-    @Query(value = "select id as id, findings as findings, embedding as embedding from reference_case "
-            + "where embedding_space = :space order by id", nativeQuery = true)
-    List<Indexed> findIndexed(String space);
-
     /** What the similar-case list shows of a reference besides its labels. */
     interface Described {
         Long getId();
@@ -84,7 +72,4 @@ interface ReferenceCaseRepository extends CrudRepository<ReferenceCase, Long> {
     @Modifying
     @Query("delete from ReferenceCase r where r.embeddingSpace = :space")
     int deleteByEmbeddingSpace(String space);
-
-    @Query("select r.id from ReferenceCase r where r.sourcePath = :path and r.embeddingSpace = :space")
-    List<Long> findIdsByPathAndSpace(String path, String space);
 }

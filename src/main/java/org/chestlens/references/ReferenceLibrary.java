@@ -17,9 +17,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.chestlens.analysis.AnalysisService;
 import org.chestlens.analysis.AnalysisUnavailableException;
@@ -34,7 +33,13 @@ import org.chestlens.inference.ModelManifest;
 import org.chestlens.inference.Prediction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import org.chestlens.audit.AuditTrail;
+import org.chestlens.operations.NodeName;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
@@ -47,8 +52,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * labels, source and licence, and its embedding by the loaded models. A small default library ships inside the
  * application ({@value #DEFAULT_LOCATION}: licence-permitted images with attribution) and is loaded when the library of
  * the loaded models is empty; an admin imports more from a folder laid out like {@code ../shared/data/cxr}
- * ({@code index.csv} with a {@code path} column and one column per finding, plus the images). One import or
- * clearing runs at a time in the application; another one meanwhile is refused with {@link BusyException}.
+ * ({@code index.csv} with a {@code path} column and one column per finding, plus the images). Imports started from
+ * the admin page (and the default library's at start-up) are durable db-scheduler jobs ({@link ReferenceImportJob}):
+ * one node runs one import at a time for the whole cluster, its progress is in {@code reference_import} for every
+ * node to show, and a node that dies leaves it to another, which goes on after the last committed batch. Importing
+ * a path again replaces its case (unique per path and embedding space), so a batch run twice adds nothing twice.
+ * Another import or a clearing meanwhile is refused with {@link BusyException}.
  */
 @Service
 public class ReferenceLibrary implements DisposableBean {
@@ -63,28 +72,45 @@ public class ReferenceLibrary implements DisposableBean {
     /** Big enough for the enlarged view of a similar case (the default library's images are at most 224 px). */
     private static final int THUMBNAIL_SIDE = 256;
 
+    /** The db-scheduler task that runs imports started from the admin page (or at start-up), on one node. */
+    public static final String IMPORT_TASK = "reference-import";
+    /** One instance id for every import: db-scheduler then holds at most one at a time, across all nodes. */
+    static final String IMPORT_INSTANCE = "library";
+    private static final long FOLLOW_MILLIS = 300;
+
     private final ImageDecoder decoder;
     private final InferenceEngine engine;
     private final ReferenceCaseRepository repository;
     private final SimilarCases similarCases;
     private final TransactionTemplate transaction;
+    private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final ObjectProvider<SchedulerClient> scheduler;
+    private final ObjectProvider<AuditTrail> audit;
+    private final String node;
     private final AtomicBoolean busy = new AtomicBoolean();
-    // One thread: an import already uses both cores through the inference pool; the busy flag keeps it to one job.
-    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "reference-import");
+    // Reads the progress of imports for the pages that show them (and runs imports where no scheduler exists).
+    private final ScheduledExecutorService followers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "reference-import-follow");
         t.setDaemon(true);
         return t;
     });
 
     ReferenceLibrary(ImageDecoder decoder, InferenceEngine engine, ReferenceCaseRepository repository,
-                     SimilarCases similarCases, PlatformTransactionManager transactions, Clock clock) {
+                     SimilarCases similarCases, PlatformTransactionManager transactions, JdbcTemplate jdbc, Clock clock,
+                     ObjectProvider<SchedulerClient> scheduler, ObjectProvider<AuditTrail> audit,
+                     ObjectProvider<NodeName> nodeName) {
         this.decoder = decoder;
         this.engine = engine;
         this.repository = repository;
         this.similarCases = similarCases;
         this.transaction = new TransactionTemplate(transactions);
+        this.jdbc = jdbc;
         this.clock = clock;
+        this.scheduler = scheduler;
+        this.audit = audit;
+        this.node = Optional.ofNullable(nodeName.getIfAvailable()).map(NodeName::value)
+                .orElse("command-line-" + ProcessHandle.current().pid());
     }
 
     /**
@@ -102,21 +128,31 @@ public class ReferenceLibrary implements DisposableBean {
     public ImportReport importFolder(Path folder, Optional<String> split, int limit) {
         claim();
         try {
-            return importRows(folderSource(folder), split, limit, (done, total) -> { });
+            return importRows(folderSource(folder), split, limit, (done, total) -> { }, Resume.NONE);
         } finally {
             busy.set(false);
         }
     }
 
     /**
-     * {@link #importFolder(Path, Optional, int)} on a background thread, telling {@code progress} how far it got
-     * after each batch. A running import or clearing is refused at once ({@link BusyException}); every other failure
-     * completes the future exceptionally.
+     * Starts importing a folder as a durable job (db-scheduler task {@value #IMPORT_TASK}): one node runs it, another
+     * takes it over if that node dies, going on after the last batch it committed. Returns at once; the future
+     * follows the job's progress in PostgreSQL (from whichever node runs it) and tells {@code progress} how far it
+     * got. Another import or clearing running anywhere is refused at once ({@link BusyException}); a failed import
+     * completes the future with an {@link ImportFailedException} whose message is a sentence for the admin.
+     *
+     * @param description what is imported, in words (shown and audited)
+     * @param requester   the admin who started it, for the audit trail (empty: the application itself)
      */
-    public CompletableFuture<ImportReport> startImport(Path folder, Optional<String> split, int limit, Progress progress) {
-        return inBackground(() -> importRows(folderSource(folder), split, limit, progress));
+    public CompletableFuture<ImportReport> startImport(Path folder, Optional<String> split, int limit, String description,
+                                                       Optional<Requester> requester, Progress progress) {
+        return schedule(folder.toString(), split, limit, description, requester, progress);
     }
 
+    /** Loads the default library again as a durable job, like {@link #startImport}. */
+    public CompletableFuture<ImportReport> importDefaultInBackground(Optional<Requester> requester) {
+        return schedule(null, Optional.empty(), 0, "the default library", requester, (done, total) -> { });
+    }
     /**
      * Imports (or re-imports) the default library shipped with the application, embedded by the loaded models.
      *
@@ -126,15 +162,10 @@ public class ReferenceLibrary implements DisposableBean {
     public ImportReport importDefault() {
         claim();
         try {
-            return importRows(defaultSource(), Optional.empty(), 0, (done, total) -> { });
+            return importRows(defaultSource(), Optional.empty(), 0, (done, total) -> { }, Resume.NONE);
         } finally {
             busy.set(false);
         }
-    }
-
-    /** {@link #importDefault()} on a background thread (refused at once with {@link BusyException} while busy). */
-    public CompletableFuture<ImportReport> importDefaultInBackground() {
-        return inBackground(() -> importRows(defaultSource(), Optional.empty(), 0, (done, total) -> { }));
     }
 
     /**
@@ -150,9 +181,9 @@ public class ReferenceLibrary implements DisposableBean {
         log.info("The reference library for {} is empty: loading the default library shipped with ChestLens in the "
                 + "background (see README, \"Reference library\")", engine.embeddingSpace());
         try {
-            return Optional.of(importDefaultInBackground());
+            return Optional.of(importDefaultInBackground(Optional.empty()));
         } catch (BusyException e) {
-            return Optional.empty(); // an admin's import got there first
+            return Optional.empty(); // another node's, or an admin's, import got there first
         }
     }
 
@@ -161,25 +192,176 @@ public class ReferenceLibrary implements DisposableBean {
         return new ClassPathResource(DEFAULT_LOCATION + "index.csv").exists();
     }
 
-    /** Whether an import or clearing is running right now. */
+    /** Whether an import or clearing is running right now, on this node or (imports) on any. */
     public boolean busy() {
-        return busy.get();
+        return busy.get() || Boolean.TRUE.equals(jdbc.queryForObject(
+                "select exists (select 1 from scheduled_tasks where task_name = ?)", Boolean.class, IMPORT_TASK));
     }
 
-    private CompletableFuture<ImportReport> inBackground(java.util.function.Supplier<ImportReport> job) {
-        claim();
-        try {
-            return CompletableFuture.supplyAsync(() -> {
-                try {
-                    return job.get();
-                } finally {
-                    busy.set(false);
-                }
-            }, background);
-        } catch (RejectedExecutionException e) {
-            busy.set(false);
-            throw e;
+    /** The import queued or running on any node, if there is one (the newest). */
+    public Optional<ImportStatus> runningImport() {
+        return jdbc.query(STATUS + " where status in ('QUEUED', 'RUNNING') order by started_at desc limit 1",
+                ReferenceLibrary::status).stream().findFirst();
+    }
+
+    /** An import's progress and outcome, as its job last committed them. */
+    public Optional<ImportStatus> importStatus(String importId) {
+        return jdbc.query(STATUS + " where id = ?", ReferenceLibrary::status, importId).stream().findFirst();
+    }
+
+    private static final String STATUS = "select id, description, status, total, done, imported, skipped, message, node, "
+            + "started_at, finished_at from reference_import";
+
+    private static ImportStatus status(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        java.sql.Timestamp finished = rs.getTimestamp("finished_at");
+        return new ImportStatus(rs.getString("id"), rs.getString("description"), rs.getString("status"),
+                (Integer) rs.getObject("total"), rs.getInt("done"), rs.getInt("imported"), rs.getInt("skipped"),
+                Optional.ofNullable(rs.getString("message")), Optional.ofNullable(rs.getString("node")),
+                rs.getTimestamp("started_at").toInstant(), Optional.ofNullable(finished).map(java.sql.Timestamp::toInstant));
+    }
+
+    private CompletableFuture<ImportReport> schedule(String folder, Optional<String> split, int limit, String description,
+                                                     Optional<Requester> requester, Progress progress) {
+        if (busy()) {
+            throw new BusyException(BUSY);
         }
+        String id = java.util.UUID.randomUUID().toString();
+        java.sql.Timestamp now = java.sql.Timestamp.from(clock.instant());
+        ImportRequest request = new ImportRequest(id, folder, split.orElse(null), limit,
+                requester.map(Requester::accountId).orElse(null), requester.map(Requester::email).orElse(null), description);
+        jdbc.update("insert into reference_import (id, description, status, started_at, updated_at) values (?, ?, 'QUEUED', ?, ?)",
+                id, description, now, now);
+        SchedulerClient client = scheduler.getIfAvailable();
+        if (client == null) {
+            // No scheduler (a command-line mode): run it here, in the background, the same way.
+            followers.execute(() -> runImport(request));
+        } else if (!client.scheduleIfNotExists(new TaskInstance<>(IMPORT_TASK, IMPORT_INSTANCE, request), clock.instant())) {
+            jdbc.update("delete from reference_import where id = ?", id);
+            throw new BusyException(BUSY);
+        }
+        return follow(id, progress);
+    }
+
+    /**
+     * Follows an import (started here or on another node) until it ends: {@code progress} hears how far it got; the
+     * future completes with its report, or with {@link ImportFailedException}.
+     */
+    public CompletableFuture<ImportReport> follow(String importId, Progress progress) {
+        CompletableFuture<ImportReport> result = new CompletableFuture<>();
+        java.util.concurrent.ScheduledFuture<?> poll = followers.scheduleWithFixedDelay(() -> {
+            if (result.isDone()) {
+                return;
+            }
+            try {
+                Optional<ImportStatus> status = importStatus(importId);
+                if (status.isEmpty()) {
+                    result.completeExceptionally(new ImportFailedException("The import's record is gone."));
+                    return;
+                }
+                ImportStatus s = status.get();
+                if (s.total() != null) {
+                    progress.rowsDone(s.done(), s.total());
+                }
+                if (s.status().equals("DONE")) {
+                    result.complete(new ImportReport(s.imported(), s.skipped(),
+                            s.finishedAt().orElse(clock.instant()).toEpochMilli() - s.startedAt().toEpochMilli()));
+                } else if (s.status().equals("FAILED")) {
+                    result.completeExceptionally(new ImportFailedException(s.message().orElse("Import failed.")));
+                }
+            } catch (RuntimeException e) {
+                log.debug("Reference import {}: progress not readable now: {}", importId, e.toString());
+            }
+        }, 0, FOLLOW_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        result.whenComplete((r, e) -> poll.cancel(false));
+        return result;
+    }
+
+    /**
+     * Runs (or resumes) an import: the db-scheduler job's work, on whichever node picked it. Goes on after the last
+     * batch committed by an earlier run (its node died); every batch commits with the progress row. Ends by writing
+     * the outcome, audited under the admin who started it, in one transaction.
+     */
+    void runImport(ImportRequest request) {
+        Optional<ImportStatus> stored = importStatus(request.importId());
+        if (stored.isPresent() && (stored.get().status().equals("DONE") || stored.get().status().equals("FAILED"))) {
+            return; // finished just before its node died, before db-scheduler knew
+        }
+        if (stored.isEmpty()) {
+            java.sql.Timestamp now = java.sql.Timestamp.from(clock.instant());
+            jdbc.update("insert into reference_import (id, description, status, started_at, updated_at) values (?, ?, 'QUEUED', ?, ?)",
+                    request.importId(), request.description(), now, now);
+        }
+        ImportStatus start = stored.orElseGet(() -> importStatus(request.importId()).orElseThrow());
+        jdbc.update("update reference_import set status = 'RUNNING', node = ?, updated_at = ? where id = ?", node,
+                java.sql.Timestamp.from(clock.instant()), request.importId());
+        if (start.done() > 0) {
+            log.info("Reference import {} ({}) resumed after row {} (imported {}, skipped {} before)", request.importId(),
+                    request.description(), start.done(), start.imported(), start.skipped());
+        }
+        Source source = request.folder() == null ? defaultSource() : folderSource(Path.of(request.folder()));
+        Resume resume = new Resume(start.done(), start.imported(), start.skipped(),
+                (done, total, imported, skipped) -> jdbc.update("update reference_import set done = ?, total = ?, "
+                                + "imported = ?, skipped = ?, updated_at = ? where id = ?", done, total, imported, skipped,
+                        java.sql.Timestamp.from(clock.instant()), request.importId()));
+        String outcome;
+        boolean failed;
+        try {
+            ImportReport report = importRows(source, Optional.ofNullable(request.split()), request.limit(), (d, t) -> { }, resume);
+            long millis = clock.instant().toEpochMilli() - start.startedAt().toEpochMilli();
+            outcome = String.format(java.util.Locale.ROOT, "Imported %d reference case%s (%d skipped: no readable image "
+                            + "or no label) in %.1f s.", report.imported(), report.imported() == 1 ? "" : "s",
+                    report.skipped(), millis / 1000.0);
+            failed = false;
+        } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw e; // the node is stopping: the job stays picked and another node takes it over
+            }
+            outcome = failureSentence(e);
+            failed = true;
+        }
+        String sentence = outcome;
+        boolean hasFailed = failed;
+        transaction.executeWithoutResult(s -> {
+            AuditTrail trail = audit.getIfAvailable();
+            if (trail != null && request.adminId() != null) {
+                String detail = request.description() + ": " + sentence;
+                trail.record(request.adminId(), request.adminEmail(), hasFailed ? "REFERENCES_IMPORT_FAILED" : "REFERENCES_IMPORTED",
+                        detail.length() <= 2000 ? detail : detail.substring(0, 1997) + "...");
+            }
+            jdbc.update("update reference_import set status = ?, message = ?, updated_at = ?, finished_at = ? where id = ?",
+                    hasFailed ? "FAILED" : "DONE", sentence, java.sql.Timestamp.from(clock.instant()),
+                    java.sql.Timestamp.from(clock.instant()), request.importId());
+        });
+    }
+
+    /** A failed import as a sentence for the admin: never a stack trace. */
+    static String failureSentence(Throwable error) {
+        if (error instanceof AnalysisUnavailableException) {
+            return "Cannot import: no models are loaded on this server, and the cases' image features come from them.";
+        }
+        if (error instanceof UncheckedIOException e) {
+            IOException cause = e.getCause();
+            return "Import failed. " + e.getMessage()
+                    + (cause.getMessage() != null && !e.getMessage().endsWith(cause.getMessage()) ? ": " + cause.getMessage() : "")
+                    + ".";
+        }
+        if (error instanceof IllegalArgumentException) {
+            return "Import failed: " + error.getMessage() + ".";
+        }
+        log.error("Reference import failed", error);
+        return "Import failed unexpectedly; the server log has the details. Cases imported before the failure are kept.";
+    }
+
+    private static final String BUSY = "Another import of the reference library is running. Try again when it has finished.";
+
+    /** Where an earlier run of an import got to, and what to call after each batch (inside its transaction). */
+    private record Resume(int startAt, int imported, int skipped, Checkpoint checkpoint) {
+        static final Resume NONE = new Resume(0, 0, 0, (done, total, imported, skipped) -> { });
+    }
+
+    @FunctionalInterface
+    private interface Checkpoint {
+        void committed(int done, int total, int imported, int skipped);
     }
 
     /** Where an import's table and images come from. */
@@ -255,7 +437,7 @@ public class ReferenceLibrary implements DisposableBean {
         };
     }
 
-    private ImportReport importRows(Source source, Optional<String> split, int limit, Progress progress) {
+    private ImportReport importRows(Source source, Optional<String> split, int limit, Progress progress, Resume resume) {
         if (!engine.available()) {
             throw new AnalysisUnavailableException(AnalysisService.UNAVAILABLE);
         }
@@ -280,11 +462,15 @@ public class ReferenceLibrary implements DisposableBean {
         List<List<String>> rows = index.rows().stream()
                 .filter(r -> split.map(s -> s.equals(Csv.value(r, splitColumn))).orElse(true))
                 .limit(limit > 0 ? limit : Long.MAX_VALUE).toList();
-        int imported = 0;
-        int skipped = 0;
-        progress.rowsDone(0, rows.size());
-        for (int from = 0; from < rows.size(); from += BATCH) {
-            List<List<String>> batch = rows.subList(from, Math.min(rows.size(), from + BATCH));
+        int imported = resume.imported();
+        int skipped = resume.skipped();
+        int total = rows.size();
+        transaction.executeWithoutResult(s -> resume.checkpoint().committed(Math.min(resume.startAt(), total), total,
+                resume.imported(), resume.skipped()));
+        progress.rowsDone(Math.min(resume.startAt(), total), total);
+        for (int from = resume.startAt(); from < rows.size(); from += BATCH) {
+            int batchEnd = Math.min(rows.size(), from + BATCH);
+            List<List<String>> batch = rows.subList(from, batchEnd);
             List<DecodedImage> decoded = new ArrayList<>();
             List<List<String>> kept = new ArrayList<>();
             for (List<String> row : batch) {
@@ -303,7 +489,10 @@ public class ReferenceLibrary implements DisposableBean {
                 }
             }
             if (decoded.isEmpty()) {
-                progress.rowsDone(imported + skipped, rows.size());
+                int importedSoFar = imported;
+                int skippedSoFar = skipped;
+                transaction.executeWithoutResult(s -> resume.checkpoint().committed(batchEnd, total, importedSoFar, skippedSoFar));
+                progress.rowsDone(batchEnd, total);
                 continue;
             }
             List<Prediction> predictions = engine.predictBatch(decoded.stream().map(DecodedImage::grey).toList(),
@@ -317,22 +506,20 @@ public class ReferenceLibrary implements DisposableBean {
                         labels(row, findingColumns), Overlays.thumbnail(decoded.get(i).grey(), THUMBNAIL_SIDE).bytes(),
                         Embeddings.toBytes(predictions.get(i).embedding()), space, now));
             }
-            List<Long> replaced = new ArrayList<>();
+            int importedSoFar = imported + cases.size();
+            int skippedSoFar = skipped;
+            // The cases and the import's progress commit together: a run taken over after this batch starts after it.
             transaction.executeWithoutResult(s -> {
                 for (ReferenceCase c : cases) {
-                    replaced.addAll(repository.findIdsByPathAndSpace(c.getSourcePath(), space));
                     repository.deleteByPathAndSpace(c.getSourcePath(), space);
                 }
                 repository.saveAll(cases);
+                resume.checkpoint().committed(batchEnd, total, importedSoFar, skippedSoFar);
             });
-            replaced.forEach(id -> similarCases.remove(SimilarCases.referenceKey(id)));
-            for (int i = 0; i < cases.size(); i++) {
-                ReferenceCase c = cases.get(i);
-                similarCases.put(new SimilarityIndex.Entry(SimilarCases.referenceKey(c.getId()), null, c.getFindings()),
-                        predictions.get(i).embedding());
-            }
-            imported += cases.size();
-            progress.rowsDone(imported + skipped, rows.size());
+            // The triggers recorded the replaced and new cases in similar_case_change: every node's index follows.
+            similarCases.catchUp();
+            imported = importedSoFar;
+            progress.rowsDone(batchEnd, total);
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         log.info("Reference library: {} cases imported from {} ({} skipped) in {} ms", imported, source.name(), skipped,
@@ -379,11 +566,14 @@ public class ReferenceLibrary implements DisposableBean {
         if (!engine.available()) {
             return 0;
         }
+        if (busy()) {
+            throw new BusyException(BUSY);
+        }
         claim();
         try {
             Integer deleted = transaction.execute(s -> repository.deleteByEmbeddingSpace(engine.embeddingSpace()));
-            // Reloaded from PostgreSQL on next use: the confirmed analyses stay, the references are gone.
-            similarCases.reset();
+            // Each deleted case is in similar_case_change: this node's index drops them now, the others at their poll.
+            similarCases.catchUp();
             log.info("Reference library cleared: {} cases deleted", deleted);
             return deleted == null ? 0 : deleted;
         } finally {
@@ -393,12 +583,17 @@ public class ReferenceLibrary implements DisposableBean {
 
     @Override
     public void destroy() {
-        background.shutdownNow();
+        followers.shutdownNow();
     }
 
     private void claim() {
         if (!busy.compareAndSet(false, true)) {
-            throw new BusyException("Another import of the reference library is running. Try again when it has finished.");
+            throw new BusyException(BUSY);
+        }
+        if (busy.get() && Boolean.TRUE.equals(jdbc.queryForObject(
+                "select exists (select 1 from scheduled_tasks where task_name = ?)", Boolean.class, IMPORT_TASK))) {
+            busy.set(false); // an import job runs somewhere in the cluster
+            throw new BusyException(BUSY);
         }
     }
 
@@ -411,6 +606,39 @@ public class ReferenceLibrary implements DisposableBean {
          * @param total rows to handle
          */
         void rowsDone(int done, int total);
+    }
+
+    /** Who started an import, for the audit trail (the job runs without a session, maybe on another node). */
+    public record Requester(long accountId, String email) {
+    }
+
+    /**
+     * What the durable job needs to run or resume an import: stored as JSON with its db-scheduler execution.
+     *
+     * @param folder null for the default library
+     */
+    public record ImportRequest(String importId, String folder, String split, int limit, Long adminId, String adminEmail,
+                                String description) {
+    }
+
+    /**
+     * An import's progress as its job last committed it (table {@code reference_import}).
+     *
+     * @param status QUEUED, RUNNING, DONE or FAILED
+     * @param total  rows to handle, once the job has read the index
+     * @param done   rows handled (imported or skipped)
+     */
+    public record ImportStatus(String id, String description, String status, Integer total, int done, int imported,
+                               int skipped, Optional<String> message, Optional<String> node, Instant startedAt,
+                               Optional<Instant> finishedAt) {
+    }
+
+    /** An import ended without finishing; the message is a sentence for the admin. */
+    public static class ImportFailedException extends RuntimeException {
+
+        ImportFailedException(String message) {
+            super(message);
+        }
     }
 
     /** An import or clearing is already running; the message is a sentence for the admin. */

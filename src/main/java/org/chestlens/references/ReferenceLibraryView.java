@@ -25,8 +25,6 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.Command;
 import jakarta.annotation.security.RolesAllowed;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -39,7 +37,6 @@ import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.chestlens.analysis.AnalysisImages;
 import org.chestlens.analysis.AnalysisService;
-import org.chestlens.analysis.AnalysisUnavailableException;
 import org.chestlens.analysis.FindingDescription;
 import org.chestlens.audit.AuditTrail;
 import org.chestlens.security.ChestLensPrincipal;
@@ -109,9 +106,15 @@ public class ReferenceLibraryView extends Div {
         intro.addClassName("cl-muted");
         add(new H1("Reference library"), intro, summarySection(), importSection(), casesSection());
         refresh();
-        if (library.busy()) {
-            status.setText("An import is running (started elsewhere); the figures below grow as it goes.");
-        }
+        library.runningImport().ifPresentOrElse(running -> {
+            // Started on another page or node: follow its progress from PostgreSQL like one's own.
+            follow(() -> library.follow(running.id(), progressOn(UI.getCurrent())),
+                    "An import is running (started elsewhere: " + running.description() + "); the figures below grow as it goes.");
+        }, () -> {
+            if (library.busy()) {
+                status.setText("An import is running (started elsewhere); the figures below grow as it goes.");
+            }
+        });
     }
 
     private Section summarySection() {
@@ -235,20 +238,26 @@ public class ReferenceLibraryView extends Div {
         Optional<String> chosenSplit = Optional.ofNullable(split.getValue()).filter(s -> !s.equals(ALL_SPLITS));
         int max = rows == null ? 0 : rows;
         String what = "folder " + path + ", split " + chosenSplit.orElse(ALL_SPLITS) + ", limit " + (max == 0 ? "none" : max);
-        UI ui = UI.getCurrent();
-        follow(what, () -> library.startImport(path, chosenSplit, max, (done, total) -> access(ui, () -> showProgress(done, total))),
+        follow(() -> library.startImport(path, chosenSplit, max, what, requester(), progressOn(UI.getCurrent())),
                 "Importing from " + path + "…");
     }
 
     private void startDefaultImport() {
-        follow("the default library", library::importDefaultInBackground, "Loading the default library…");
+        follow(() -> library.importDefaultInBackground(requester()), "Loading the default library…");
     }
 
-    /** Starts the import and shows how it goes; its outcome is audited under the admin who started it. */
-    private void follow(String what, java.util.function.Supplier<CompletableFuture<ReferenceLibrary.ImportReport>> start,
-                        String runningText) {
-        // The import thread has no session: remember who started it for the audit trail.
+    /** The import job has no session (and may run on another node): it audits under the admin who started it. */
+    private Optional<ReferenceLibrary.Requester> requester() {
         ChestLensPrincipal admin = currentUser.get().orElseThrow();
+        return Optional.of(new ReferenceLibrary.Requester(admin.accountId(), admin.getUsername()));
+    }
+
+    private ReferenceLibrary.Progress progressOn(UI ui) {
+        return (done, total) -> access(ui, () -> showProgress(done, total));
+    }
+
+    /** Starts (or joins) an import and shows how it goes; the job itself audits its outcome. */
+    private void follow(java.util.function.Supplier<CompletableFuture<ReferenceLibrary.ImportReport>> start, String runningText) {
         UI ui = UI.getCurrent();
         CompletableFuture<ReferenceLibrary.ImportReport> job;
         try {
@@ -264,12 +273,6 @@ public class ReferenceLibraryView extends Div {
         importJob = job.handle((report, error) -> {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             String outcome = cause == null ? summary(report) : describe(cause);
-            try {
-                audit.record(admin.accountId(), admin.getUsername(),
-                        cause == null ? "REFERENCES_IMPORTED" : "REFERENCES_IMPORT_FAILED", limited(what + ": " + outcome));
-            } catch (RuntimeException e) {
-                log.error("Reference import not recorded in the audit trail", e);
-            }
             access(ui, () -> finished(outcome, cause != null));
             return null;
         });
@@ -362,23 +365,10 @@ public class ReferenceLibraryView extends Div {
 
     /** A failed import as a sentence for the admin: never a stack trace. */
     private static String describe(Throwable error) {
-        if (error instanceof ReferenceLibrary.BusyException) {
+        if (error instanceof ReferenceLibrary.BusyException || error instanceof ReferenceLibrary.ImportFailedException) {
             return error.getMessage();
         }
-        if (error instanceof AnalysisUnavailableException) {
-            return "Cannot import: no models are loaded on this server, and the cases' image features come from them.";
-        }
-        if (error instanceof UncheckedIOException e) {
-            IOException cause = e.getCause();
-            return "Import failed. " + e.getMessage()
-                    + (cause.getMessage() != null && !e.getMessage().endsWith(cause.getMessage()) ? ": " + cause.getMessage() : "")
-                    + ".";
-        }
-        if (error instanceof IllegalArgumentException) {
-            return "Import failed: " + error.getMessage() + ".";
-        }
-        log.error("Reference import failed", error);
-        return "Import failed unexpectedly; the server log has the details. Cases imported before the failure are kept.";
+        return ReferenceLibrary.failureSentence(error);
     }
 
     /** Runs on the page if it is still open; the import goes on either way. */
@@ -388,9 +378,5 @@ public class ReferenceLibraryView extends Div {
         } catch (UIDetachedException e) {
             log.debug("Reference import: the page that started it is closed");
         }
-    }
-
-    private static String limited(String detail) {
-        return detail.length() <= 2000 ? detail : detail.substring(0, 1997) + "...";
     }
 }

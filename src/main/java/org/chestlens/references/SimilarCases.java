@@ -1,13 +1,27 @@
 package org.chestlens.references;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.sql.Array;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.chestlens.analysis.AnalysesDeleted;
 import org.chestlens.analysis.AnalysisEmbedding;
 import org.chestlens.analysis.AnalysisService;
@@ -18,31 +32,85 @@ import org.chestlens.inference.Embeddings;
 import org.chestlens.inference.InferenceEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Similar-case search: the {@code k} cases most like an analysis among the reference library and the requesting
  * clinician's own analyses with confirmed findings. The index holds the loaded models' embedding space, filled from
- * PostgreSQL on first use and kept in step by the library (imports, clearing) and the analysis feature's events
- * (confirmed findings, deletions).
+ * PostgreSQL on first use and then kept in step with the change sequence {@code similar_case_change} (migration
+ * V73: database triggers add a row per reference case added or deleted and per analysis confirmed, withdrawn or
+ * deleted, in the transaction of the change). Every {@code chestlens.similar-cases.poll-interval} (1 s) the node
+ * reads the rows after the last one it applied and re-reads those cases from their tables, so whatever any node
+ * commits reaches this node's index within a poll or two, without a reload; a change made on this node is applied at
+ * once (its events and the library call {@link #catchUp()}). An idle poll is one indexed query that returns nothing.
  */
 @Service
-public class SimilarCases {
+public class SimilarCases implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(SimilarCases.class);
-    private static final String REFERENCE = "ref:";
-    private static final String ANALYSIS = "analysis:";
+    /** Changes read per query while catching up (an import of a large library arrives in pages). */
+    static final int PAGE = 1000;
 
     private final InferenceEngine engine;
     private final ReferenceCaseRepository references;
     private final AnalysisService analyses;
-    private volatile SimilarityIndex index;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate snapshot;
+    private final Clock clock;
+    private final Duration changesKept;
+    private final Timer catchUps;
+    private final ScheduledExecutorService poller;
+    private volatile Loaded loaded;
+    private volatile boolean pollFailing;
 
-    SimilarCases(InferenceEngine engine, ReferenceCaseRepository references, AnalysisService analyses) {
+    /** The index with the last change it holds, and when it last caught up. */
+    private static final class Loaded {
+        final SimilarityIndex index;
+        final String space;
+        long lastChange;
+        volatile Instant caughtUpAt;
+
+        Loaded(SimilarityIndex index, String space, long lastChange, Instant caughtUpAt) {
+            this.index = index;
+            this.space = space;
+            this.lastChange = lastChange;
+            this.caughtUpAt = caughtUpAt;
+        }
+    }
+
+    SimilarCases(InferenceEngine engine, ReferenceCaseRepository references, AnalysisService analyses,
+                 DataSource dataSource, PlatformTransactionManager transactions, Clock clock, MeterRegistry meters,
+                 @Value("${chestlens.similar-cases.poll-interval:PT1S}") Duration pollInterval,
+                 @Value("${chestlens.similar-cases.changes-kept:P1D}") Duration changesKept) {
         this.engine = engine;
         this.references = references;
         this.analyses = analyses;
+        this.jdbc = new JdbcTemplate(dataSource);
+        // Loading streams a million embeddings (2 KB each): a few hundred rows per round trip, never all at once.
+        this.jdbc.setFetchSize(500);
+        this.snapshot = new TransactionTemplate(transactions);
+        // One snapshot for the whole load and the change it starts after: nothing committed between them is lost.
+        this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        this.snapshot.setReadOnly(true);
+        this.clock = clock;
+        this.changesKept = changesKept;
+        this.catchUps = Timer.builder("chestlens.similar_cases.catch_up")
+                .description("Reading the similar-case change sequence and applying it (one query when idle)")
+                .register(meters);
+        this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "similar-case-changes");
+            t.setDaemon(true);
+            return t;
+        });
+        long millis = Math.max(10, pollInterval.toMillis());
+        poller.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -56,23 +124,21 @@ public class SimilarCases {
             return List.of();
         }
         float[] embedding = analysis.get().embedding();
-        // Ask for a few more: cases deleted behind the index's back (e.g. own analyses with their patient) drop out.
+        // A few more: cases deleted since the last poll drop out (re-ranking reads them; gone ones are left out).
+        String space = analysis.get().embeddingSpace();
         List<SimilarityIndex.Hit> hits = index(embedding.length).search(embedding, requesterId, k + 5,
-                analysisKey(publicId));
-        Set<String> ownIds = idsWithPrefix(hits, ANALYSIS);
-        Set<String> stillConfirmed = analyses.stillConfirmed(ownIds);
-        Map<Long, ReferenceCaseRepository.Described> described = references.findDescribed(
-                        idsWithPrefix(hits, REFERENCE).stream().map(Long::valueOf).toList()).stream()
+                analysisKey(analysis.get().id()), keys -> exactEmbeddings(keys, space));
+        Map<Long, String> stillConfirmed = analyses.stillConfirmed(idsOf(hits, false));
+        Map<Long, ReferenceCaseRepository.Described> described = references.findDescribed(idsOf(hits, true)).stream()
                 .collect(Collectors.toMap(ReferenceCaseRepository.Described::getId, Function.identity()));
         List<FindingDescription> catalogue = analyses.findingCatalogue();
         List<SimilarCase> out = new ArrayList<>();
         for (SimilarityIndex.Hit hit : hits) {
-            String key = hit.entry().key();
-            boolean reference = key.startsWith(REFERENCE);
-            String id = key.substring(key.indexOf(':') + 1);
-            ReferenceCaseRepository.Described details = reference ? described.get(Long.valueOf(id)) : null;
-            if (reference ? details == null : !stillConfirmed.contains(id)) {
-                remove(key);
+            long key = hit.entry().key();
+            boolean reference = isReference(key);
+            ReferenceCaseRepository.Described details = reference ? described.get(idOf(key)) : null;
+            String id = reference ? String.valueOf(idOf(key)) : stillConfirmed.get(idOf(key));
+            if (reference ? details == null : id == null) {
                 continue;
             }
             List<String> codes = inCardOrder(hit.entry().findings(), catalogue);
@@ -89,91 +155,221 @@ public class SimilarCases {
         return out;
     }
 
+    /** The stored float embeddings of these cases, for the index's exact re-ranking of its candidates. */
+    private Map<Long, float[]> exactEmbeddings(Collection<Long> keys, String space) {
+        Map<Long, float[]> out = new HashMap<>();
+        Long[] referenceIds = keys.stream().filter(SimilarCases::isReference).map(SimilarCases::idOf).toArray(Long[]::new);
+        if (referenceIds.length > 0) {
+            jdbc.query(con -> {
+                PreparedStatement ps = con.prepareStatement("select id, embedding from reference_case where id = any(?)");
+                ps.setArray(1, con.createArrayOf("bigint", referenceIds));
+                return ps;
+            }, rs -> {
+                out.put(referenceKey(rs.getLong(1)), Embeddings.fromBytes(rs.getBytes(2)));
+            });
+        }
+        List<Long> analysisIds = keys.stream().filter(key -> !isReference(key)).map(SimilarCases::idOf).toList();
+        analyses.confirmedEmbeddings(analysisIds, space).forEach(a -> out.put(analysisKey(a.id()), a.embedding()));
+        return out;
+    }
+
+    /** This node's own change: applied at once rather than at the next poll. */
     @EventListener
     void findingsConfirmed(FindingsConfirmed event) {
-        String key = analysisKey(event.publicId());
-        Optional<AnalysisEmbedding> analysis = analyses.embedding(event.publicId(), Optional.of(event.ownerId()));
-        if (analysis.isEmpty() || analysis.get().confirmedFindings().isEmpty() || !engine.available()
-                || !analysis.get().embeddingSpace().equals(engine.embeddingSpace())) {
-            remove(key);
-        } else {
-            put(new SimilarityIndex.Entry(key, event.ownerId(), analysis.get().confirmedFindings()),
-                    analysis.get().embedding());
-        }
+        catchUp();
     }
 
     @EventListener
     void analysesDeleted(AnalysesDeleted event) {
-        event.publicIds().forEach(id -> remove(analysisKey(id)));
+        catchUp();
     }
 
-    static String referenceKey(long id) {
-        return REFERENCE + id;
+    static long referenceKey(long id) {
+        return id << 1;
     }
 
-    static String analysisKey(String publicId) {
-        return ANALYSIS + publicId;
+    static long analysisKey(long id) {
+        return (id << 1) | 1;
     }
 
-    void put(SimilarityIndex.Entry entry, float[] embedding) {
-        index(embedding.length).put(entry, embedding);
+    private static boolean isReference(long key) {
+        return (key & 1) == 0;
     }
 
-    void remove(String key) {
-        SimilarityIndex current = index;
-        if (current != null) {
-            current.remove(key);
+    private static long idOf(long key) {
+        return key >>> 1;
+    }
+
+    /**
+     * Applies the changes committed since the index was loaded or last caught up (on any node). Does nothing while
+     * the index is not loaded: loading reads the current state.
+     */
+    void catchUp() {
+        Loaded current = loaded;
+        if (current == null) {
+            return;
+        }
+        synchronized (current) {
+            if (loaded != current) {
+                return;
+            }
+            catchUps.record(() -> {
+                int applied;
+                do {
+                    applied = applyPage(current);
+                } while (applied == PAGE);
+            });
+            current.caughtUpAt = clock.instant();
         }
     }
 
-    /** Drops the in-memory index; the next use reloads it (after clearing the library, or in tests). */
+    /** One page of changes after {@code current.lastChange}; returns how many rows it read. */
+    private int applyPage(Loaded current) {
+        List<long[]> changes = jdbc.query("select id, kind, item from similar_case_change where id > ? order by id limit ?",
+                (rs, n) -> new long[] {rs.getLong(1), rs.getString(2).charAt(0), rs.getLong(3)},
+                current.lastChange, PAGE);
+        if (changes.isEmpty()) {
+            return 0;
+        }
+        Set<Long> referenceIds = new HashSet<>();
+        Set<Long> analysisIds = new HashSet<>();
+        for (long[] c : changes) {
+            (c[1] == 'R' ? referenceIds : analysisIds).add(c[2]);
+        }
+        // Each changed case is read as it is now: present puts it (again), absent removes it. Order does not matter.
+        Set<Long> present = new HashSet<>();
+        if (!referenceIds.isEmpty()) {
+            Converters.CodeSet codes = new Converters.CodeSet();
+            jdbc.query(con -> {
+                PreparedStatement ps = con.prepareStatement("select id, findings, embedding from reference_case "
+                        + "where id = any(?) and embedding_space = ?");
+                Array ids = con.createArrayOf("bigint", referenceIds.toArray());
+                ps.setArray(1, ids);
+                ps.setString(2, current.space);
+                return ps;
+            }, rs -> {
+                float[] e = Embeddings.fromBytes(rs.getBytes(3));
+                if (e.length == current.index.dimensions()) {
+                    long id = rs.getLong(1);
+                    current.index.put(new SimilarityIndex.Entry(referenceKey(id), null,
+                            codes.convertToEntityAttribute(rs.getString(2))), e);
+                    present.add(referenceKey(id));
+                }
+            });
+        }
+        for (AnalysisEmbedding a : analyses.confirmedEmbeddings(analysisIds, current.space)) {
+            if (!a.confirmedFindings().isEmpty() && a.embedding().length == current.index.dimensions()) {
+                current.index.put(new SimilarityIndex.Entry(analysisKey(a.id()), a.ownerId().orElse(null),
+                        a.confirmedFindings()), a.embedding());
+                present.add(analysisKey(a.id()));
+            }
+        }
+        referenceIds.stream().map(SimilarCases::referenceKey).filter(k -> !present.contains(k)).forEach(current.index::remove);
+        analysisIds.stream().map(SimilarCases::analysisKey).filter(k -> !present.contains(k)).forEach(current.index::remove);
+        current.lastChange = changes.get(changes.size() - 1)[0];
+        return changes.size();
+    }
+
+    /** The poller's turn: catch up, or reload when it could not for longer than the change rows are kept. */
+    private void poll() {
+        Loaded current = loaded;
+        if (current == null) {
+            return;
+        }
+        if (current.caughtUpAt.isBefore(clock.instant().minus(changesKept.dividedBy(2)))) {
+            log.warn("The similar-case index could not follow the database's changes for {}: it is loaded again", changesKept.dividedBy(2));
+            loaded = null;
+            return;
+        }
+        try {
+            catchUp();
+            if (pollFailing) {
+                pollFailing = false;
+                log.info("The similar-case index follows the database's changes again");
+            }
+        } catch (RuntimeException e) {
+            // The database is away (restart, network): try again next time; say so once, not every second.
+            if (!pollFailing) {
+                pollFailing = true;
+                log.warn("The similar-case index cannot read the database's changes (retrying every poll): {}", e.toString());
+            }
+        }
+    }
+
+    /** Whether the loaded index holds this case (for tests: {@link #find} hides deleted cases by itself). */
+    boolean indexes(SimilarCase.Source source, long id) {
+        Loaded current = loaded;
+        return current != null && current.index.contains(source == SimilarCase.Source.REFERENCE ? referenceKey(id) : analysisKey(id));
+    }
+
+    /** The last change the loaded index holds (0 when not loaded). */
+    long lastChange() {
+        Loaded current = loaded;
+        if (current == null) {
+            return 0;
+        }
+        synchronized (current) {
+            return current.lastChange;
+        }
+    }
+
+    /** Drops the in-memory index; the next use reloads it (in tests). */
     void reset() {
-        index = null;
+        loaded = null;
+    }
+
+    @Override
+    public void destroy() {
+        poller.shutdownNow();
     }
 
     private SimilarityIndex index(int dimensions) {
-        SimilarityIndex current = index;
-        if (current == null) {
+        Loaded current = loaded;
+        String space = engine.embeddingSpace();
+        if (current == null || !current.space.equals(space) || current.index.dimensions() != dimensions) {
             synchronized (this) {
-                current = index;
-                if (current == null) {
-                    current = load(dimensions);
-                    index = current;
+                current = loaded;
+                if (current == null || !current.space.equals(space) || current.index.dimensions() != dimensions) {
+                    current = load(space, dimensions);
+                    loaded = current;
                 }
             }
         }
-        return current;
+        return current.index;
     }
 
-    private SimilarityIndex load(int dimensions) {
+    private Loaded load(String space, int dimensions) {
         long t0 = System.nanoTime();
-        String space = engine.embeddingSpace();
-        SimilarityIndex loaded = new SimilarityIndex(dimensions);
-        Converters.CodeSet codes = new Converters.CodeSet();
-        int skipped = 0;
-        for (ReferenceCaseRepository.Indexed r : references.findIndexed(space)) {
-            float[] e = Embeddings.fromBytes(r.getEmbedding());
-            if (e.length == dimensions) {
-                loaded.put(new SimilarityIndex.Entry(referenceKey(r.getId()), null,
-                        codes.convertToEntityAttribute(r.getFindings())), e);
-            } else {
-                skipped++;
-            }
-        }
-        for (AnalysisEmbedding a : analyses.confirmedEmbeddings(space)) {
-            if (a.embedding().length == dimensions) {
-                loaded.put(new SimilarityIndex.Entry(analysisKey(a.publicId()), a.ownerId().orElse(null),
-                        a.confirmedFindings()), a.embedding());
-            }
-        }
-        log.info("Similarity index for {}: {} cases loaded in {} ms{}", space, loaded.size(),
-                (System.nanoTime() - t0) / 1_000_000, skipped == 0 ? "" : " (" + skipped + " skipped)");
-        return loaded;
+        Loaded fresh = snapshot.execute(s -> {
+            long last = jdbc.queryForObject("select coalesce(max(id), 0) from similar_case_change", Long.class);
+            SimilarityIndex index = new SimilarityIndex(dimensions);
+            Converters.CodeSet codes = new Converters.CodeSet();
+            int[] skipped = {0};
+            jdbc.query("select id, findings, embedding from reference_case where embedding_space = ? order by id", rs -> {
+                float[] e = Embeddings.fromBytes(rs.getBytes(3));
+                if (e.length == dimensions) {
+                    index.put(new SimilarityIndex.Entry(referenceKey(rs.getLong(1)), null,
+                            codes.convertToEntityAttribute(rs.getString(2))), e);
+                } else {
+                    skipped[0]++;
+                }
+            }, space);
+            analyses.forEachConfirmedEmbedding(space, a -> {
+                if (a.embedding().length == dimensions && !a.confirmedFindings().isEmpty()) {
+                    index.put(new SimilarityIndex.Entry(analysisKey(a.id()), a.ownerId().orElse(null),
+                            a.confirmedFindings()), a.embedding());
+                }
+            });
+            log.info("Similarity index for {}: {} cases loaded in {} ms{}", space, index.size(),
+                    (System.nanoTime() - t0) / 1_000_000, skipped[0] == 0 ? "" : " (" + skipped[0] + " skipped)");
+            return new Loaded(index, space, last, clock.instant());
+        });
+        return fresh;
     }
 
-    private static Set<String> idsWithPrefix(List<SimilarityIndex.Hit> hits, String prefix) {
-        return hits.stream().map(h -> h.entry().key()).filter(key -> key.startsWith(prefix))
-                .map(key -> key.substring(prefix.length())).collect(Collectors.toSet());
+    private static List<Long> idsOf(List<SimilarityIndex.Hit> hits, boolean references) {
+        return hits.stream().map(h -> h.entry().key()).filter(key -> isReference(key) == references)
+                .map(SimilarCases::idOf).toList();
     }
 
     private static List<String> inCardOrder(Set<String> codes, List<FindingDescription> catalogue) {

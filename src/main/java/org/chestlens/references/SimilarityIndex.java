@@ -1,40 +1,64 @@
 package org.chestlens.references;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.concurrent.locks.ReadWriteLock;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.chestlens.inference.Embeddings;
 
 /**
- * Cosine-similarity search over the stored cases of one embedding space, in memory: unit-length vectors in one
- * flat float array, scanned in full per query (an exact search; its speed over 100,000 cases x 512 dimensions is
- * measured by the {@code benchmark} command; large libraries are scanned in two halves at once). Owned entries
- * are only ever returned to their owner.
+ * Cosine-similarity search over the stored cases of one embedding space, sized for a million cases in a node's
+ * 1 GB heap. Each case's unit-length embedding is kept as int8 (one byte per dimension and one float scale: 512 B
+ * for 512 dimensions, i.e. 512 MB for 1,000,000 cases) in direct buffers outside the Java heap; on the heap only
+ * its key, owner and findings (about 50 B per case). A search scans every stored case (an exact scan of the
+ * quantised vectors; two halves at once for large libraries), keeps the best {@link #candidates(int)} by the
+ * quantised score and re-ranks them by the exact float cosine of the embeddings the caller reads back (from
+ * PostgreSQL, where they are stored anyway). How close this comes to an exact float search (recall@10), its memory
+ * and speed at 100,000 and 1,000,000 cases are measured by the {@code similarity-index} command ({@code tools}).
+ * Owned entries are only ever returned to their owner.
  *
- * <p>Not a Spring bean by itself: {@link SimilarCases} fills it from PostgreSQL and keeps it in step; the
- * {@code benchmark} command times it on generated vectors.
+ * <p>Not a Spring bean by itself: {@link SimilarCases} fills it from PostgreSQL and keeps it in step.
  */
 public final class SimilarityIndex {
 
-    /** One stored case: a reference case (no owner) or a clinician's confirmed analysis. */
-    public record Entry(String key, Long ownerId, Set<String> findings) {
+    /**
+     * One stored case: a reference case (no owner) or a clinician's confirmed analysis.
+     *
+     * @param key the caller's unique number for the case ({@link SimilarCases} says which kind it is)
+     */
+    public record Entry(long key, Long ownerId, Set<String> findings) {
     }
 
     public record Hit(Entry entry, double similarity) {
     }
 
-    /** Below this many cases one thread scans in well under a millisecond or two: not worth a hand-off. */
+    /** Where the exact (float) embeddings of candidates come from; cases it no longer knows are left out. */
+    @FunctionalInterface
+    public interface ExactEmbeddings {
+        Map<Long, float[]> of(Collection<Long> keys);
+    }
+
+    /** Below this many cases one thread scans in a few milliseconds: not worth a hand-off. */
+    private static final long NO_OWNER = Long.MIN_VALUE;
     private static final int PARALLEL_FROM = 20_000;
-    private static final java.util.concurrent.ExecutorService SCANNERS = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    /** Cases per direct buffer: 8 MB at 512 dimensions, so growing never copies the vectors already stored. */
+    private static final int CHUNK_BITS = 14;
+    private static final int CHUNK = 1 << CHUNK_BITS;
+    private static final ExecutorService SCANNERS = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "similarity-scan");
         t.setDaemon(true);
         return t;
@@ -42,24 +66,30 @@ public final class SimilarityIndex {
 
     private final int dimensions;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
-    private float[] vectors;
-    private Entry[] entries;
+    private final List<ByteBuffer> chunks = new ArrayList<>();
+    private long[] keys = new long[1024];
+    /** {@link #NO_OWNER} for reference cases. */
+    private long[] owners = new long[1024];
+    /** One bit per finding code of {@link #codes}. */
+    private long[] findingBits = new long[1024];
+    /** Per case: the quantised vector times this is the unit vector. */
+    private float[] scales = new float[1024];
     private int size;
-    private final Map<String, Integer> positions = new HashMap<>();
+    private final LongIntMap positions = new LongIntMap();
+    private final List<String> codes = new ArrayList<>();
+    private final Map<String, Integer> codeBits = new HashMap<>();
     /** Stored entries searches looked at so far: what a search costs, for tests (speed is the benchmark's business). */
     private final AtomicLong visits = new AtomicLong();
 
     public SimilarityIndex(int dimensions) {
         this.dimensions = dimensions;
-        this.vectors = new float[dimensions * 1024];
-        this.entries = new Entry[1024];
     }
 
     int dimensions() {
         return dimensions;
     }
 
-    int size() {
+    public int size() {
         lock.readLock().lock();
         try {
             return size;
@@ -68,9 +98,24 @@ public final class SimilarityIndex {
         }
     }
 
-    /** How many stored entries all searches so far looked at (an exact search looks at each once per query). */
+    /** How many stored entries all searches so far looked at (a search looks at each once per query). */
     long visits() {
         return visits.get();
+    }
+
+    /** Bytes held outside the heap by the quantised vectors (allocated in whole chunks). */
+    public long offHeapBytes() {
+        lock.readLock().lock();
+        try {
+            return (long) chunks.size() * CHUNK * dimensions;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** How many cases a search for the top {@code k} re-ranks exactly. */
+    public static int candidates(int k) {
+        return Math.max(4 * k, k + 40);
     }
 
     /** Adds or replaces the entry with this key. */
@@ -78,40 +123,69 @@ public final class SimilarityIndex {
         if (embedding.length != dimensions) {
             throw new IllegalArgumentException("embedding has " + embedding.length + " dimensions, index " + dimensions);
         }
-        float[] unit = Embeddings.unitLength(embedding);
+        byte[] quantised = new byte[dimensions];
+        float scale = quantise(Embeddings.unitLength(embedding), quantised);
         lock.writeLock().lock();
         try {
-            Integer at = positions.get(entry.key());
-            if (at == null) {
-                if (size == entries.length) {
-                    entries = Arrays.copyOf(entries, size * 2);
-                    vectors = Arrays.copyOf(vectors, size * 2 * dimensions);
+            long bits = bitsOf(entry.findings());
+            int at = positions.get(entry.key());
+            if (at < 0) {
+                if (size == keys.length) {
+                    int capacity = keys.length * 2;
+                    keys = Arrays.copyOf(keys, capacity);
+                    owners = Arrays.copyOf(owners, capacity);
+                    findingBits = Arrays.copyOf(findingBits, capacity);
+                    scales = Arrays.copyOf(scales, capacity);
+                }
+                if (size == chunks.size() * CHUNK) {
+                    chunks.add(ByteBuffer.allocateDirect(CHUNK * dimensions));
                 }
                 at = size++;
                 positions.put(entry.key(), at);
             }
-            entries[at] = entry;
-            System.arraycopy(unit, 0, vectors, at * dimensions, dimensions);
+            keys[at] = entry.key();
+            owners[at] = entry.ownerId() == null ? NO_OWNER : entry.ownerId();
+            findingBits[at] = bits;
+            scales[at] = scale;
+            chunks.get(at >>> CHUNK_BITS).put((at & (CHUNK - 1)) * dimensions, quantised);
         } finally {
             lock.writeLock().unlock();
         }
     }
 
+    boolean contains(long key) {
+        lock.readLock().lock();
+        try {
+            return positions.get(key) >= 0;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** Removes the entry with this key, if present (the last entry moves into its place). */
-    void remove(String key) {
+    void remove(long key) {
         lock.writeLock().lock();
         try {
-            Integer at = positions.remove(key);
-            if (at == null) {
+            int at = positions.remove(key);
+            if (at < 0) {
                 return;
             }
             int last = --size;
             if (at != last) {
-                entries[at] = entries[last];
-                System.arraycopy(vectors, last * dimensions, vectors, at * dimensions, dimensions);
-                positions.put(entries[at].key(), at);
+                keys[at] = keys[last];
+                owners[at] = owners[last];
+                findingBits[at] = findingBits[last];
+                scales[at] = scales[last];
+                byte[] moved = new byte[dimensions];
+                chunks.get(last >>> CHUNK_BITS).get((last & (CHUNK - 1)) * dimensions, moved);
+                chunks.get(at >>> CHUNK_BITS).put((at & (CHUNK - 1)) * dimensions, moved);
+                positions.put(keys[at], at);
             }
-            entries[last] = null;
+            // Whole chunks no longer used go back (a cleared library frees its memory).
+            int needed = (size + CHUNK - 1) / CHUNK;
+            while (chunks.size() > needed + 1) {
+                chunks.remove(chunks.size() - 1);
+            }
         } finally {
             lock.writeLock().unlock();
         }
@@ -119,86 +193,299 @@ public final class SimilarityIndex {
 
     /**
      * The {@code k} most similar entries visible to {@code requester} (reference entries and the requester's own),
-     * most similar first, leaving out {@code excludeKey}.
+     * most similar first by the exact cosine similarity, leaving out {@code excludeKey}.
      */
-    public List<Hit> search(float[] query, Optional<Long> requester, int k, String excludeKey) {
+    public List<Hit> search(float[] query, Optional<Long> requester, int k, long excludeKey, ExactEmbeddings exact) {
         if (k <= 0 || query.length != dimensions) {
             return List.of();
         }
         float[] q = Embeddings.unitLength(query);
-        Long owner = requester.orElse(null);
+        List<Hit> candidates = approximate(q, requester, candidates(k), excludeKey);
+        Map<Long, float[]> embeddings = exact.of(candidates.stream().map(h -> h.entry().key()).toList());
         List<Hit> out = new ArrayList<>();
-        lock.readLock().lock();
-        try {
-            if (size < PARALLEL_FROM) {
-                out.addAll(scan(q, owner, k, excludeKey, 0, size));
-            } else {
-                // Large libraries: both halves at once (the scan is bound by memory bandwidth and one core).
-                int half = size / 2;
-                java.util.concurrent.Future<List<Hit>> upper = SCANNERS.submit(() -> scan(q, owner, k, excludeKey, half, size));
-                out.addAll(scan(q, owner, k, excludeKey, 0, half));
-                out.addAll(upper.get());
+        for (Hit c : candidates) {
+            float[] e = embeddings.get(c.entry().key());
+            if (e != null && e.length == dimensions) {
+                out.add(new Hit(c.entry(), dot(Embeddings.unitLength(e), q)));
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return List.of();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            lock.readLock().unlock();
         }
         out.sort(Comparator.comparingDouble(Hit::similarity).reversed());
         return out.size() > k ? List.copyOf(out.subList(0, k)) : out;
     }
 
-    /** The top k of entries [from, to), unordered. Runs under the read lock held by the caller. */
-    private List<Hit> scan(float[] q, Long owner, int k, String excludeKey, int from, int to) {
-        PriorityQueue<Hit> best = new PriorityQueue<>(k + 1, Comparator.comparingDouble(Hit::similarity));
-        long visited = 0;
-        for (int i = from; i < to; i++) {
-            visited++;
-            Entry e = entries[i];
-            if (e.ownerId() != null && !e.ownerId().equals(owner)) {
-                continue;
-            }
-            float s = dot(vectors, i * dimensions, q, dimensions);
-            if (best.size() < k) {
-                if (!e.key().equals(excludeKey)) {
-                    best.add(new Hit(e, s));
-                }
-            } else if (s > best.peek().similarity() && !e.key().equals(excludeKey)) {
-                best.poll();
-                best.add(new Hit(e, s));
-            }
+    /**
+     * The {@code n} best entries by the quantised score alone (no re-ranking), best first; their similarity is the
+     * quantised estimate. The {@code similarity-index} command compares it with the exact search.
+     */
+    public List<Hit> approximate(float[] query, Optional<Long> requester, int n, long excludeKey) {
+        if (n <= 0 || query.length != dimensions) {
+            return List.of();
         }
-        visits.addAndGet(visited);
-        return new ArrayList<>(best);
+        byte[] q = new byte[dimensions];
+        float qScale = quantise(Embeddings.unitLength(query), q);
+        long owner = requester.orElse(NO_OWNER);
+        List<Hit> out = new ArrayList<>();
+        lock.readLock().lock();
+        try {
+            Best best;
+            if (size < PARALLEL_FROM) {
+                best = scan(q, owner, n, excludeKey, 0, size);
+            } else {
+                // Large libraries: both halves at once (the scan is bound by memory bandwidth and one core).
+                int half = size / 2;
+                int end = size;
+                Future<Best> upper = SCANNERS.submit(() -> scan(q, owner, n, excludeKey, half, end));
+                best = scan(q, owner, n, excludeKey, 0, half);
+                best.addAll(upper.get());
+            }
+            for (int i = 0; i < best.size; i++) {
+                int at = best.positions[i];
+                out.add(new Hit(new Entry(keys[at], owners[at] == NO_OWNER ? null : owners[at], findingsOf(findingBits[at])),
+                        best.scores[i] * qScale));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            lock.readLock().unlock();
+        }
+        out.sort(Comparator.comparingDouble(Hit::similarity).reversed());
+        return out;
     }
 
-    /** Eight independent accumulators: the JIT does not vectorise float reductions, but it pipelines these. */
-    private static float dot(float[] m, int off, float[] q, int d) {
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        float s4 = 0;
-        float s5 = 0;
-        float s6 = 0;
-        float s7 = 0;
-        int i = 0;
-        for (; i + 7 < d; i += 8) {
-            s0 += m[off + i] * q[i];
-            s1 += m[off + i + 1] * q[i + 1];
-            s2 += m[off + i + 2] * q[i + 2];
-            s3 += m[off + i + 3] * q[i + 3];
-            s4 += m[off + i + 4] * q[i + 4];
-            s5 += m[off + i + 5] * q[i + 5];
-            s6 += m[off + i + 6] * q[i + 6];
-            s7 += m[off + i + 7] * q[i + 7];
+    /** The best n of entries [from, to) by quantised score. Runs under the read lock held by the caller. */
+    private Best scan(byte[] q, long owner, int n, long excludeKey, int from, int to) {
+        Best best = new Best(n);
+        int d = dimensions;
+        // Copied out per case: a bulk get and a loop over a byte[] beat one bounds-checked get per byte (~25 %).
+        byte[] row = new byte[d];
+        for (int i = from; i < to; i++) {
+            long o = owners[i];
+            if ((o != NO_OWNER && o != owner) || keys[i] == excludeKey) {
+                continue;
+            }
+            chunks.get(i >>> CHUNK_BITS).get((i & (CHUNK - 1)) * d, row, 0, d);
+            int s = 0;
+            for (int j = 0; j < d; j++) {
+                s += row[j] * q[j];
+            }
+            best.offer(s * scales[i], i);
         }
-        for (; i < d; i++) {
-            s0 += m[off + i] * q[i];
+        visits.addAndGet(to - from);
+        return best;
+    }
+
+    /** Writes the int8 codes of a unit vector into {@code out}; returns the scale that turns them back. */
+    private static float quantise(float[] unit, byte[] out) {
+        float max = 0;
+        for (float x : unit) {
+            max = Math.max(max, Math.abs(x));
         }
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+        if (max == 0) {
+            return 0;
+        }
+        float scale = max / 127f;
+        for (int i = 0; i < unit.length; i++) {
+            out[i] = (byte) Math.round(unit[i] / scale);
+        }
+        return scale;
+    }
+
+    private long bitsOf(Set<String> findings) {
+        long bits = 0;
+        for (String code : findings) {
+            Integer bit = codeBits.get(code);
+            if (bit == null) {
+                if (codes.size() == Long.SIZE) {
+                    throw new IllegalStateException("More than 64 finding codes in one similarity index");
+                }
+                bit = codes.size();
+                codes.add(code);
+                codeBits.put(code, bit);
+            }
+            bits |= 1L << bit;
+        }
+        return bits;
+    }
+
+    private Set<String> findingsOf(long bits) {
+        Set<String> out = new TreeSet<>();
+        for (int b = 0; b < codes.size(); b++) {
+            if ((bits & (1L << b)) != 0) {
+                out.add(codes.get(b));
+            }
+        }
+        return out;
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += (double) a[i] * b[i];
+        }
+        return s;
+    }
+
+    /** The n highest scores seen and their positions: a min-heap of primitives (no object per scanned case). */
+    private static final class Best {
+        final float[] scores;
+        final int[] positions;
+        int size;
+
+        Best(int n) {
+            scores = new float[n];
+            positions = new int[n];
+        }
+
+        void offer(float score, int position) {
+            if (size < scores.length) {
+                int i = size++;
+                scores[i] = score;
+                positions[i] = position;
+                up(i);
+            } else if (score > scores[0]) {
+                scores[0] = score;
+                positions[0] = position;
+                down(0);
+            }
+        }
+
+        void addAll(Best other) {
+            for (int i = 0; i < other.size; i++) {
+                offer(other.scores[i], other.positions[i]);
+            }
+        }
+
+        private void up(int i) {
+            while (i > 0) {
+                int parent = (i - 1) / 2;
+                if (scores[parent] <= scores[i]) {
+                    return;
+                }
+                swap(i, parent);
+                i = parent;
+            }
+        }
+
+        private void down(int i) {
+            while (true) {
+                int l = 2 * i + 1;
+                int smallest = i;
+                if (l < size && scores[l] < scores[smallest]) {
+                    smallest = l;
+                }
+                if (l + 1 < size && scores[l + 1] < scores[smallest]) {
+                    smallest = l + 1;
+                }
+                if (smallest == i) {
+                    return;
+                }
+                swap(i, smallest);
+                i = smallest;
+            }
+        }
+
+        private void swap(int a, int b) {
+            float s = scores[a];
+            scores[a] = scores[b];
+            scores[b] = s;
+            int p = positions[a];
+            positions[a] = positions[b];
+            positions[b] = p;
+        }
+    }
+
+    /**
+     * Key to position, open addressing with linear probing (12 bytes a slot, at most half full): a HashMap of boxed
+     * keys would take about 64 bytes per case, 64 MB of heap for a million.
+     */
+    static final class LongIntMap {
+        private static final long FREE = Long.MIN_VALUE;
+        private long[] slotKeys = newKeys(1024);
+        private int[] slotValues = new int[1024];
+        private int count;
+
+        private static long[] newKeys(int n) {
+            long[] k = new long[n];
+            Arrays.fill(k, FREE);
+            return k;
+        }
+
+        private int slot(long key) {
+            long h = key * 0x9E3779B97F4A7C15L;
+            return (int) (h >>> 32) & (slotKeys.length - 1);
+        }
+
+        /** The value, or -1. */
+        int get(long key) {
+            for (int i = slot(key); ; i = (i + 1) & (slotKeys.length - 1)) {
+                if (slotKeys[i] == FREE) {
+                    return -1;
+                }
+                if (slotKeys[i] == key) {
+                    return slotValues[i];
+                }
+            }
+        }
+
+        void put(long key, int value) {
+            if (key == FREE) {
+                throw new IllegalArgumentException("reserved key");
+            }
+            if (2 * (count + 1) > slotKeys.length) {
+                grow();
+            }
+            int i = slot(key);
+            while (slotKeys[i] != FREE && slotKeys[i] != key) {
+                i = (i + 1) & (slotKeys.length - 1);
+            }
+            if (slotKeys[i] == FREE) {
+                count++;
+            }
+            slotKeys[i] = key;
+            slotValues[i] = value;
+        }
+
+        /** Removes the key; returns its value, or -1. Later keys of the probe run move back (no tombstones). */
+        int remove(long key) {
+            int mask = slotKeys.length - 1;
+            int i = slot(key);
+            while (slotKeys[i] != key) {
+                if (slotKeys[i] == FREE) {
+                    return -1;
+                }
+                i = (i + 1) & mask;
+            }
+            int value = slotValues[i];
+            count--;
+            int gap = i;
+            for (int j = (i + 1) & mask; slotKeys[j] != FREE; j = (j + 1) & mask) {
+                int home = slot(slotKeys[j]);
+                // Move j into the gap unless its home lies cyclically in (gap, j].
+                boolean stays = gap <= j ? (home > gap && home <= j) : (home > gap || home <= j);
+                if (!stays) {
+                    slotKeys[gap] = slotKeys[j];
+                    slotValues[gap] = slotValues[j];
+                    gap = j;
+                }
+            }
+            slotKeys[gap] = FREE;
+            return value;
+        }
+
+        private void grow() {
+            long[] oldKeys = slotKeys;
+            int[] oldValues = slotValues;
+            slotKeys = newKeys(oldKeys.length * 2);
+            slotValues = new int[oldKeys.length * 2];
+            count = 0;
+            for (int i = 0; i < oldKeys.length; i++) {
+                if (oldKeys[i] != FREE) {
+                    put(oldKeys[i], oldValues[i]);
+                }
+            }
+        }
     }
 }

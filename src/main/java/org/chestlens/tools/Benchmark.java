@@ -280,12 +280,14 @@ class Benchmark {
         int dims = engine.embeddingDimensions();
         SimilarityIndex index = new SimilarityIndex(dims);
         Random random = new Random(7);
+        float[][] stored = new float[100_000][];
         for (int i = 0; i < 100_000; i++) {
             float[] v = new float[dims];
+            stored[i] = v;
             for (int d = 0; d < dims; d++) {
                 v[d] = (float) random.nextGaussian();
             }
-            index.put(new SimilarityIndex.Entry("ref:" + i, i % 10 == 0 ? (long) (i % 7) : null, java.util.Set.of()), v);
+            index.put(new SimilarityIndex.Entry(i, i % 10 == 0 ? (long) (i % 7) : null, java.util.Set.of()), v);
         }
         List<Double> times = new ArrayList<>();
         float[] query = new float[dims];
@@ -294,7 +296,8 @@ class Benchmark {
                 query[d] = (float) random.nextGaussian();
             }
             long t = System.nanoTime();
-            index.search(query, Optional.of(3L), 10, "none");
+            index.search(query, Optional.of(3L), 10, -1, keys -> keys.stream()
+                    .collect(java.util.stream.Collectors.toMap(key -> key, key -> stored[(int) (long) key])));
             if (i >= 10) {
                 times.add((System.nanoTime() - t) / 1e6);
             }

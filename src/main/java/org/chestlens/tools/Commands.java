@@ -32,13 +32,14 @@ import org.springframework.context.annotation.Import;
  *   <li>{@code load --url URL [--clients N] [--n N] [--warmup N] [--images DIR] [--token T]} ({@link LoadCommand})</li>
  *   <li>{@code heatmap-check --data DIR [--split S] [--limit N] [--out FILE.json] [--examples DIR]}</li>
  *   <li>{@code triage-check --data DIR [--split S] [--limit N] [--top 0.1] [--out FILE.json]} ({@link TriageCheck})</li>
+ *   <li>{@code similarity-index [--cases N] [--queries Q] [--dims D] [--json FILE]} ({@link SimilarityIndexCommand})</li>
  * </ul>
  * Every command takes {@code --models DIR} (default: {@code chestlens.models-dir}, i.e. {@code models}).
  */
 public final class Commands {
 
     private static final List<String> NAMES = List.of("evaluate", "benchmark", "import-references", "load",
-            "heatmap-check", "triage-check");
+            "heatmap-check", "triage-check", "similarity-index");
 
     private Commands() {
     }
@@ -57,6 +58,14 @@ public final class Commands {
             System.err.println(e.getMessage());
             System.err.println(usage());
             return 2;
+        }
+        if (arguments.command().equals("similarity-index")) {
+            try {
+                return SimilarityIndexCommand.run(arguments); // synthetic embeddings: no models, no database
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
         }
         if (arguments.command().equals("load")) {
             try {
@@ -133,6 +142,7 @@ public final class Commands {
                   load --url http://127.0.0.1:8080 [--clients 8] [--n 200] [--warmup 16] [--images DIR] [--token T]
                   heatmap-check --data DIR [--split val] [--limit N] [--out heatmap-check.json] [--examples DIR]
                   triage-check --data DIR [--split val] [--limit N] [--top 0.1] [--out triage-check.json]
+                  similarity-index [--cases 100000] [--queries 50] [--dims 512] [--json FILE]   (run with -Xmx1g)
                 Common: --models DIR (default: models)""";
     }
 

@@ -328,14 +328,18 @@ class AnalysisServiceTest {
 
         assertThat(service.confirmFindings(mine.publicId(), dave, Set.of("pneumonia"))).isTrue();
         assertThat(events.confirmed).contains(new FindingsConfirmed(mine.publicId(), dave));
-        assertThat(service.confirmedEmbeddings(embedding.embeddingSpace())).anySatisfy(e -> {
+        List<AnalysisEmbedding> all = new java.util.ArrayList<>();
+        service.forEachConfirmedEmbedding(embedding.embeddingSpace(), all::add);
+        assertThat(all).anySatisfy(e -> {
             assertThat(e.publicId()).isEqualTo(mine.publicId());
             assertThat(e.confirmedFindings()).containsExactly("pneumonia");
         });
-        assertThat(service.stillConfirmed(List.of(mine.publicId(), "unknown"))).containsExactly(mine.publicId());
+        assertThat(service.confirmedEmbeddings(List.of(embedding.id(), -1L), embedding.embeddingSpace()))
+                .singleElement().satisfies(e -> assertThat(e.publicId()).isEqualTo(mine.publicId()));
+        assertThat(service.stillConfirmed(List.of(embedding.id(), -1L))).containsExactly(java.util.Map.entry(embedding.id(), mine.publicId()));
         assertThat(service.delete(mine.publicId(), Optional.of(dave))).isTrue();
         assertThat(events.deleted).contains(new AnalysesDeleted(List.of(mine.publicId())));
-        assertThat(service.stillConfirmed(List.of(mine.publicId()))).isEmpty();
+        assertThat(service.stillConfirmed(List.of(embedding.id()))).isEmpty();
     }
 
     private long account(String name) {

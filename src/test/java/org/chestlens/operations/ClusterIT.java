@@ -54,11 +54,12 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
  *   <li>100 uploads from 8 clients through HAProxy while one node is killed with kill -9: every acknowledged
  *       analysis is readable afterwards, none is stored twice.</li>
  *   <li>A node stopped gracefully during uploads: no upload fails.</li>
+ *   <li>A case confirmed through one node's API is a similar case on the other node; deleted, it leaves.</li>
  * </ol>
  * The changes are made in the database rather than on the other node's pages because the production bundle does not
  * render those pages' grids yet (issue 13, bundle completeness); switch to the Users and Profile pages once it does.
- * Hooks for later: a batch of 50 surviving the kill of the node running it, sign-in throttling counted across nodes
- * and a confirmed case seen by the other node's similar-case index belong in this class too.
+ * Hooks for later: a batch of 50 surviving the kill of the node running it and sign-in throttling counted across
+ * nodes belong in this class too.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -198,6 +199,50 @@ class ClusterIT {
         assertThat(report.acknowledged()).as(report.outcomes().toString()).isEqualTo(60);
         assertThat(Files.readString(DIR.resolve("node1/node.log"))).contains("readiness is down");
         run(Map.of(), "scripts/cluster/node.sh", "--dir", DIR.toString(), "start", "1");
+    }
+
+    /**
+     * A case confirmed through node 1's API reaches node 2's similar-case index (which was loaded before, and learns
+     * of it only from the change sequence it polls); deleted on node 1, it leaves node 2's answers.
+     */
+    @Test
+    @Order(4)
+    void aCaseConfirmedOnOneNodeIsASimilarCaseOnTheOther() throws Exception {
+        long accountId = createClinician(TestAccounts.uniqueEmail("cluster-similar"));
+        String token = createToken(accountId, "similar cases");
+        List<byte[]> image = List.of(TestImages.png(TestImages.phantomChest(400, 380, 7)));
+        LoadCommand.Report uploads = LoadCommand.uploads(node("node1"), image, 1, 2, "cluster-similar", token);
+        assertThat(uploads.acknowledged()).isEqualTo(2);
+        String query = uploads.uploads().get(0).publicId();
+        String confirmed = uploads.uploads().get(1).publicId();
+        assertThat(similar(node("node2"), query, token)).doesNotContain(confirmed); // loads node 2's index now
+
+        HttpResponse<String> feedback = HTTP.send(HttpRequest.newBuilder(node("node1").resolve("/api/v1/analyses/" + confirmed + "/feedback"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"verdicts\": {\"pneumonia\": \"CONFIRMED\"}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(feedback.statusCode()).as(feedback.body()).isEqualTo(200);
+        awaitUntil(() -> similar(node("node2"), query, token).contains(confirmed), "node 2 to find the case confirmed on node 1");
+
+        assertThat(HTTP.send(HttpRequest.newBuilder(node("node1").resolve("/api/v1/analyses/" + confirmed))
+                .header("Authorization", "Bearer " + token).DELETE().build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                .isEqualTo(204);
+        awaitUntil(() -> !similar(node("node2"), query, token).contains(confirmed), "node 2 to drop the case deleted on node 1");
+    }
+
+    /** The body of GET /api/v1/analyses/{id}/similar on one node. */
+    private static String similar(URI node, String publicId, String token) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(node.resolve("/api/v1/analyses/" + publicId + "/similar"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            return response.body();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     // --- helpers

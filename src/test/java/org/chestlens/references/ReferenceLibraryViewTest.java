@@ -20,8 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.chestlens.KaribuTest;
 import org.chestlens.TestAccounts;
@@ -54,6 +52,8 @@ class ReferenceLibraryViewTest extends KaribuTest {
     SimilarCases similarCases;
     @Autowired
     AuditEventRepository auditEvents;
+    @Autowired
+    org.springframework.jdbc.core.JdbcTemplate jdbc;
 
     @TempDir
     Path folder;
@@ -155,25 +155,59 @@ class ReferenceLibraryViewTest extends KaribuTest {
         assertThat(latestAudit(admin).getAction()).isEqualTo("REFERENCES_IMPORT_FAILED");
     }
 
+    /**
+     * Another node is importing (what it leaves in PostgreSQL: its db-scheduler execution, picked and alive, and its
+     * progress row): the page shows that import's progress, refuses a second one and refuses clearing.
+     */
     @Test
-    void onlyOneImportRunsAtATime() throws Exception {
+    void anImportRunningOnAnotherNodeIsShownAndNoSecondOneStarts() throws Exception {
         writeLibrary(2, "val");
         signInAsAdmin();
-        CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<ReferenceLibrary.ImportReport> other = library.startImport(folder, Optional.of("val"), 0,
-                (done, total) -> await(release));
+        String id = "elsewhere-" + System.nanoTime();
+        jdbc.update("insert into reference_import (id, description, status, total, done, imported, skipped, node, started_at, updated_at) "
+                + "values (?, 'folder /data/elsewhere', 'RUNNING', 20, 5, 4, 1, 'node-2', now(), now())", id);
+        jdbc.update("insert into scheduled_tasks (task_name, task_instance, task_data, execution_time, picked, picked_by, "
+                + "last_heartbeat, version) values (?, ?, null, now(), true, 'node-2', now(), 1)",
+                ReferenceLibrary.IMPORT_TASK, ReferenceLibrary.IMPORT_INSTANCE);
         try {
             ReferenceLibraryView view = open();
-            assertThat(view.status.getText()).startsWith("An import is running");
-            _setValue(view.folder, folder.toString());
-            _click(view.importButton);
-            assertThat(view.status.getText())
-                    .isEqualTo("Another import of the reference library is running. Try again when it has finished.");
+            // "An import is running (started elsewhere: ...)" until the first progress read, then its progress.
+            awaitText(view, "Importing: 5 of 20 rows…");
+            assertThat(view.progress.getValue()).isEqualTo(0.25);
+            assertThat(library.busy()).isTrue();
+            assertThat(view.importButton.isEnabled()).as("the page follows the other import").isFalse();
+            assertThat(view.clear.isEnabled()).isFalse();
+            // A second start (another page, the API of the library) and clearing are refused while it runs.
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> library.startImport(folder, Optional.empty(), 0,
+                    "second", Optional.empty(), (done, total) -> { })))
+                    .isInstanceOf(ReferenceLibrary.BusyException.class)
+                    .hasMessage("Another import of the reference library is running. Try again when it has finished.");
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(library::clear))
+                    .isInstanceOf(ReferenceLibrary.BusyException.class);
+            assertThat(jdbc.queryForObject("select count(*) from reference_import where description = 'second'", Integer.class))
+                    .isZero();
+
+            // The other node finishes: the page shows its outcome.
+            jdbc.update("update reference_import set status = 'DONE', done = 20, imported = 18, skipped = 2, "
+                    + "message = 'Imported 18 reference cases', finished_at = now() where id = ?", id);
+            jdbc.update("delete from scheduled_tasks where task_name = ?", ReferenceLibrary.IMPORT_TASK);
+            finish(view);
+            assertThat(view.status.getText()).startsWith("Imported 18 reference cases (2 skipped");
             assertThat(view.importButton.isEnabled()).isTrue();
         } finally {
-            release.countDown();
+            jdbc.update("delete from scheduled_tasks where task_name = ?", ReferenceLibrary.IMPORT_TASK);
+            jdbc.update("delete from reference_import where id = ?", id);
         }
-        assertThat(other.get(10, TimeUnit.MINUTES).imported()).isEqualTo(2);
+    }
+
+    /** Lets the page apply what the import's follower sent, until the status shows {@code text} (bounded). */
+    private static void awaitText(ReferenceLibraryView view, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!view.status.getText().equals(text) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            MockVaadin.clientRoundtrip();
+        }
+        assertThat(view.status.getText()).isEqualTo(text);
     }
 
     @Test
@@ -270,11 +304,4 @@ class ReferenceLibraryViewTest extends KaribuTest {
                 admin.getEmail(), admin.getEmail(), PageRequest.of(0, 1)).getContent().get(0);
     }
 
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(10, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -1,0 +1,194 @@
+package org.chestlens.tools;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import org.chestlens.references.SimilarityIndex;
+import org.chestlens.references.SyntheticEmbeddings;
+
+/**
+ * {@code similarity-index [--cases N] [--queries Q] [--dims D] [--json FILE]}: the similar-case index at a size
+ * no test library reaches, on synthetic embeddings shaped like the models' ({@link SyntheticEmbeddings}); no models,
+ * no database. Reports the heap and off-heap memory the index holds, the build time, search latency (p50/p95, int8
+ * scan and exact re-ranking of the candidates; in the application the re-ranking reads their float embeddings from
+ * PostgreSQL instead) and recall@10 against the exact float search, computed in one pass over the regenerated
+ * vectors (they are never all in memory). Run it with the node's heap, e.g. {@code java -Xmx1g -jar chestlens.jar
+ * similarity-index --cases 1000000}.
+ */
+final class SimilarityIndexCommand {
+
+    private static final int WARMUP = 10;
+    private static final long REQUESTER = 3;
+
+    private SimilarityIndexCommand() {
+    }
+
+    static int run(Commands.Arguments arguments) {
+        int cases = arguments.intValue("cases", 100_000);
+        int queryCount = arguments.intValue("queries", 50);
+        int dims = arguments.intValue("dims", 512);
+        if (cases < 1 || queryCount < 1 || dims < 8) {
+            throw new IllegalArgumentException("--cases and --queries need at least 1, --dims at least 8");
+        }
+        SyntheticEmbeddings synthetic = new SyntheticEmbeddings(7, dims, Math.max(100, cases / 1000));
+        List<String> codes = List.of("no_finding", "pneumonia", "effusion", "cardiomegaly", "covid_19");
+
+        long heapBefore = heapAfterGc();
+        long directBefore = directMemory();
+        long t0 = System.nanoTime();
+        SimilarityIndex index = new SimilarityIndex(dims);
+        for (int i = 0; i < cases; i++) {
+            // One case in ten is a clinician's own (seven clinicians), the rest reference cases.
+            Long owner = i % 10 == 0 ? (long) (i % 7) : null;
+            index.put(new SimilarityIndex.Entry(i, owner, Set.of(codes.get(i % codes.size()))), synthetic.vector(i));
+        }
+        double buildSeconds = (System.nanoTime() - t0) / 1e9;
+        long heap = heapAfterGc() - heapBefore;
+        long direct = directMemory() - directBefore;
+        System.out.printf(Locale.ROOT, "Built %,d cases x %d dimensions in %.1f s; heap %.1f MB, off-heap %.1f MB%n",
+                cases, dims, buildSeconds, heap / 1e6, direct / 1e6);
+
+        List<float[]> queries = new ArrayList<>();
+        for (int q = 0; q < queryCount + WARMUP; q++) {
+            queries.add(synthetic.vector(-1 - q)); // made like the stored ones, but not stored
+        }
+        List<List<Long>> truth = exactTopTen(synthetic, cases, queries.subList(WARMUP, queries.size()));
+
+        SimilarityIndex.ExactEmbeddings exact = keys -> {
+            Map<Long, float[]> out = new HashMap<>();
+            keys.forEach(key -> out.put(key, synthetic.vector(key)));
+            return out;
+        };
+        List<Double> searchMs = new ArrayList<>();
+        List<Double> scanMs = new ArrayList<>();
+        int rerankedFound = 0;
+        int approximateFound = 0;
+        for (int q = 0; q < queries.size(); q++) {
+            float[] query = queries.get(q);
+            long a = System.nanoTime();
+            List<SimilarityIndex.Hit> approximate = index.approximate(query, Optional.of(REQUESTER), 10, -1);
+            long b = System.nanoTime();
+            List<SimilarityIndex.Hit> hits = index.search(query, Optional.of(REQUESTER), 10, -1, exact);
+            long c = System.nanoTime();
+            if (q >= WARMUP) {
+                scanMs.add((b - a) / 1e6);
+                searchMs.add((c - b) / 1e6);
+                List<Long> expected = truth.get(q - WARMUP);
+                approximateFound += (int) approximate.stream().filter(h -> expected.contains(h.entry().key())).count();
+                rerankedFound += (int) hits.stream().filter(h -> expected.contains(h.entry().key())).count();
+            }
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("cases", cases);
+        result.put("dimensions", dims);
+        result.put("queries", queryCount);
+        result.put("maxHeapMB", round(Runtime.getRuntime().maxMemory() / 1e6));
+        result.put("heapMB", round(heap / 1e6));
+        result.put("offHeapMB", round(direct / 1e6));
+        result.put("buildSeconds", round(buildSeconds));
+        result.put("int8ScanP50Ms", round(p(scanMs, 50)));
+        result.put("int8ScanP95Ms", round(p(scanMs, 95)));
+        result.put("searchP50Ms", round(p(searchMs, 50)));
+        result.put("searchP95Ms", round(p(searchMs, 95)));
+        result.put("recallAt10Int8", round(approximateFound / (10.0 * queryCount)));
+        result.put("recallAt10Reranked", round(rerankedFound / (10.0 * queryCount)));
+        System.out.printf(Locale.ROOT, """
+                        similarity index, %,d cases x %d dims (max heap %.0f MB)
+                          memory       heap %.1f MB, off-heap (int8 vectors) %.1f MB
+                          build        %.1f s
+                          int8 scan    p50 %.1f ms, p95 %.1f ms (top 10, no re-ranking)
+                          search       p50 %.1f ms, p95 %.1f ms (int8 scan + exact re-ranking of %d candidates)
+                          recall@10    int8 alone %.3f, re-ranked %.3f (vs exact float search, %d queries)
+                        """, cases, dims, Runtime.getRuntime().maxMemory() / 1e6, heap / 1e6, direct / 1e6, buildSeconds,
+                p(scanMs, 50), p(scanMs, 95), p(searchMs, 50), p(searchMs, 95), SimilarityIndex.candidates(10),
+                approximateFound / (10.0 * queryCount), rerankedFound / (10.0 * queryCount), queryCount);
+        arguments.value("json").ifPresent(file -> {
+            try {
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(Path.of(file).toFile(), result);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        return 0;
+    }
+
+    /** The exact top ten per query (float vectors, cosine in doubles), in one pass over the regenerated cases. */
+    private static List<List<Long>> exactTopTen(SyntheticEmbeddings synthetic, int cases, List<float[]> queries) {
+        List<double[]> units = queries.stream().map(SimilarityIndexCommand::unit).toList();
+        List<PriorityQueue<double[]>> best = new ArrayList<>();
+        for (int q = 0; q < queries.size(); q++) {
+            best.add(new PriorityQueue<>((x, y) -> Double.compare(x[0], y[0])));
+        }
+        for (int i = 0; i < cases; i++) {
+            Long owner = i % 10 == 0 ? (long) (i % 7) : null;
+            if (owner != null && owner != REQUESTER) {
+                continue;
+            }
+            double[] v = unit(synthetic.vector(i));
+            for (int q = 0; q < units.size(); q++) {
+                double[] u = units.get(q);
+                double s = 0;
+                for (int d = 0; d < u.length; d++) {
+                    s += u[d] * v[d];
+                }
+                PriorityQueue<double[]> top = best.get(q);
+                if (top.size() < 10) {
+                    top.add(new double[] {s, i});
+                } else if (s > top.peek()[0]) {
+                    top.poll();
+                    top.add(new double[] {s, i});
+                }
+            }
+        }
+        return best.stream().map(top -> top.stream().map(x -> (long) x[1]).toList()).toList();
+    }
+
+    private static double[] unit(float[] v) {
+        double n = 0;
+        for (float x : v) {
+            n += (double) x * x;
+        }
+        double inv = n == 0 ? 0 : 1 / Math.sqrt(n);
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i] * inv;
+        }
+        return out;
+    }
+
+    private static long heapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static long directMemory() {
+        return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .filter(b -> b.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+    }
+
+    private static double p(List<Double> values, int percentile) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}
