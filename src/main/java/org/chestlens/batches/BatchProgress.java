@@ -50,8 +50,8 @@ class BatchProgress extends Div {
         grid.addColumn(BatchItem::fileName).setHeader("File").setFlexGrow(3);
         grid.addColumn(i -> i.patientReference().orElse("")).setHeader("Patient").setFlexGrow(1);
         grid.addColumn(i -> i.studyDate().map(Dates::date).orElse("")).setHeader("Study date").setFlexGrow(1);
-        grid.addComponentColumn(BatchProgress::status).setHeader("Status").setAutoWidth(true).setFlexGrow(0);
-        grid.addComponentColumn(BatchProgress::outcome).setHeader("Result").setFlexGrow(3);
+        grid.addComponentColumn(BatchProgress::status).setKey("status").setHeader("Status").setAutoWidth(true).setFlexGrow(0);
+        grid.addComponentColumn(BatchProgress::outcome).setKey("result").setHeader("Result").setFlexGrow(3);
         add(summary, bar, grid);
         setVisible(false);
     }

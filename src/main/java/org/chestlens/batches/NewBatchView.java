@@ -12,6 +12,8 @@ import com.vaadin.flow.component.icon.Icon;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.upload.Upload;
 import com.vaadin.flow.component.upload.UploadI18N;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
@@ -42,7 +44,7 @@ import org.springframework.util.unit.DataSize;
 @PageTitle("Upload many X-rays | ChestLens")
 @Menu(title = "Batch upload", order = 11, icon = "vaadin:upload-alt")
 @RolesAllowed(Roles.CLINICIAN)
-public class NewBatchView extends Div {
+public class NewBatchView extends Div implements BeforeEnterObserver {
 
     private static final Logger log = LoggerFactory.getLogger(NewBatchView.class);
 
@@ -102,6 +104,19 @@ public class NewBatchView extends Div {
         recent.setId("recent-batches");
         add(intro, patient, upload, error, progress, facts, recent);
         showRecent();
+    }
+
+    /**
+     * Vaadin keeps this view when the menu opens it again (its address was the batch's): a new visit is a new batch.
+     */
+    @Override
+    public synchronized void beforeEnter(BeforeEnterEvent event) {
+        batchId = null;
+        patient.setReadOnly(false);
+        patient.clear();
+        progress.setVisible(false);
+        error.setVisible(false);
+        upload.clearFileList();
     }
 
     /** Runs on the upload's request thread, without the UI lock. */
