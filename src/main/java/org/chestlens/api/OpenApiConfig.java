@@ -55,6 +55,7 @@ class OpenApiConfig {
             "ModelJson", Set.of("unavailableReason", "model"),
             "SimilarJson", Set.of("diagnosis"),
             "FindingJson", Set.of("condition"),
+            "ItemJson", Set.of("reason", "analysisId", "patientId", "patientReference", "studyDate"),
             "FindingDescription", Set.of("valPopulation", "condition"),
             "Problem", Set.of("instance", "field"));
 
