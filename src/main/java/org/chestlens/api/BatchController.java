@@ -33,10 +33,9 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RequestPart;
-import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.multipart.MultipartHttpServletRequest;
 
 /**
  * Batch uploads over HTTP: many files (or a ZIP) in one request, answered at once with 202 and the batch's id; each
@@ -56,8 +55,11 @@ class BatchController {
         this.batches = batches;
     }
 
-    record ItemJson(int position, String fileName, String status, String reason, String analysisId, Long patientId,
-                    String patientReference, LocalDate studyDate, Map<String, String> links) {
+    /** Null until known: reason, analysisId, patient and study date (OpenApiConfig.NULLABLE holds no more entries). */
+    record ItemJson(int position, String fileName, String status, @Schema(nullable = true) String reason,
+                    @Schema(nullable = true) String analysisId, @Schema(nullable = true) Long patientId,
+                    @Schema(nullable = true) String patientReference, @Schema(nullable = true) LocalDate studyDate,
+                    Map<String, String> links) {
         static ItemJson of(BatchItem i) {
             Map<String, String> links = new LinkedHashMap<>();
             i.analysisId().ifPresent(id -> {
@@ -82,63 +84,77 @@ class BatchController {
         }
     }
 
-    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    @ResponseStatus(HttpStatus.ACCEPTED)
+    /** One operation for both bodies, so that the OpenAPI document shows one POST with two request media types. */
+    @PostMapping(consumes = {MediaType.MULTIPART_FORM_DATA_VALUE, ZIP})
     @PreAuthorize("isAuthenticated()")
+    @Operation(summary = "Start a batch: several X-rays (PNG, JPEG, DICOM), or ZIP archives of them",
+            security = @SecurityRequirement(name = "token"),
+            description = "multipart/form-data: each file (or ZIP) in a part named 'file'; the whole request may be as "
+                    + "large as one upload. application/zip: one ZIP archive as the body (name it with Content-Disposition), "
+                    + "for batches larger than one upload. Answers 202 at once with the batch and a Location to follow; "
+                    + "each file is then analysed by a durable job. Files that cannot be analysed (not an image, a ZIP bomb, "
+                    + "a nested archive, a path leaving the archive, more files than a batch holds) are listed as REFUSED "
+                    + "with the reason while the others go on. DICOM files are filed under your patient whose reference is "
+                    + "derived from the DICOM patient ID (never stored), with the DICOM study date; patientId files every "
+                    + "study under that patient of yours instead.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+                    @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = BatchForm.class)),
+                    @Content(mediaType = ZIP, schema = @Schema(type = "string", format = "binary"))}))
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "202", description = "Accepted: the batch as it "
+            + "starts", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+            schema = @Schema(implementation = BatchJson.class)))
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "404", description = "patientId is not one of "
             + "your patients (code not-found)", content = @Content(mediaType = "application/problem+json",
             schema = @Schema(ref = "#/components/schemas/Problem")))
-    @Operation(summary = "Start a batch: several X-rays (PNG, JPEG, DICOM) or ZIP archives of them",
-            security = @SecurityRequirement(name = "token"),
-            description = "Send each file (or ZIP) in a part named 'file'; the whole request may be as large as one upload "
-                    + "(larger batches: send one ZIP as the body, Content-Type application/zip). Answers 202 at once with "
-                    + "the batch and a Location to follow; each file is analysed by a durable job. Files that cannot be "
-                    + "analysed (not an image, a ZIP bomb, a nested archive, a path leaving the archive, too many files) "
-                    + "are listed as REFUSED with the reason while the others go on. DICOM files are filed under your "
-                    + "patient whose reference is derived from the DICOM patient ID (never stored), with the DICOM study "
-                    + "date; patientId files every study under that patient of yours instead.")
-    ResponseEntity<BatchJson> create(@RequestPart("file") List<MultipartFile> files,
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "413", description = "The multipart request is "
+            + "larger than the upload limit (code too-large); send a ZIP body instead", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    ResponseEntity<BatchJson> create(HttpServletRequest request,
+                                     @Parameter(description = "File every study under this patient of yours")
                                      @RequestParam(required = false) Long patientId) throws IOException {
-        List<BatchService.Source> sources = files.stream().map(f -> (BatchService.Source) new BatchService.Source() {
-            @Override
-            public String name() {
-                return f.getOriginalFilename();
-            }
+        List<BatchService.Source> sources;
+        // Filters may wrap the multipart request (Spring Security does in tests): look beneath the wrappers.
+        MultipartHttpServletRequest multipart = org.springframework.web.util.WebUtils.getNativeRequest(request,
+                MultipartHttpServletRequest.class);
+        if (multipart != null) {
+            sources = multipart.getMultiFileMap().getOrDefault("file", List.of()).stream().map(BatchController::source).toList();
+        } else {
+            String name = Optional.ofNullable(request.getHeader("Content-Disposition"))
+                    .map(d -> org.springframework.http.ContentDisposition.parse(d).getFilename()).orElse("upload.zip");
+            sources = List.of(new BatchService.Source() {
+                @Override
+                public String name() {
+                    return name;
+                }
 
-            @Override
-            public InputStream open() throws IOException {
-                return f.getInputStream();
-            }
-        }).toList();
-        return accepted(batches.create(sources, Optional.ofNullable(patientId), AnalysisRequest.Channel.API));
+                @Override
+                public InputStream open() throws IOException {
+                    return request.getInputStream();
+                }
+            });
+        }
+        String id = batches.create(sources, Optional.ofNullable(patientId), AnalysisRequest.Channel.API);
+        Batch batch = batches.find(id).orElseThrow();
+        return ResponseEntity.accepted().location(URI.create("/api/v1/batches/" + id)).body(BatchJson.of(batch));
     }
 
-    @PostMapping(consumes = ZIP)
-    @ResponseStatus(HttpStatus.ACCEPTED)
-    @PreAuthorize("isAuthenticated()")
-    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "404", description = "patientId is not one of "
-            + "your patients (code not-found)", content = @Content(mediaType = "application/problem+json",
-            schema = @Schema(ref = "#/components/schemas/Problem")))
-    @Operation(summary = "Start a batch from a ZIP archive sent as the request body", security = @SecurityRequirement(name = "token"),
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-                    content = @Content(mediaType = ZIP, schema = @Schema(type = "string", format = "binary"))))
-    ResponseEntity<BatchJson> createFromZip(HttpServletRequest request,
-                                            @Parameter(description = "File every study under this patient of yours")
-                                            @RequestParam(required = false) Long patientId) throws IOException {
-        String name = Optional.ofNullable(request.getHeader("Content-Disposition"))
-                .map(d -> org.springframework.http.ContentDisposition.parse(d).getFilename()).orElse("upload.zip");
-        BatchService.Source body = new BatchService.Source() {
+    /** The multipart form, for the OpenAPI document. */
+    record BatchForm(@Schema(description = "PNG, JPEG or DICOM files, or ZIP archives of them", requiredMode = Schema.RequiredMode.REQUIRED)
+                     List<byte[]> file) {
+    }
+
+    private static BatchService.Source source(MultipartFile file) {
+        return new BatchService.Source() {
             @Override
             public String name() {
-                return name;
+                return file.getOriginalFilename();
             }
 
             @Override
             public InputStream open() throws IOException {
-                return request.getInputStream();
+                return file.getInputStream();
             }
         };
-        return accepted(batches.create(List.of(body), Optional.ofNullable(patientId), AnalysisRequest.Channel.API));
     }
 
     @GetMapping("/{id}")
@@ -147,11 +163,6 @@ class BatchController {
             + "links to its analysis", security = @SecurityRequirement(name = "token"))
     BatchJson get(@PathVariable String id) {
         return batches.find(id).map(BatchJson::of).orElseThrow(() -> new ApiProblems.NotFound("No such batch."));
-    }
-
-    private ResponseEntity<BatchJson> accepted(String id) {
-        Batch batch = batches.find(id).orElseThrow();
-        return ResponseEntity.accepted().location(URI.create("/api/v1/batches/" + id)).body(BatchJson.of(batch));
     }
 
     @ExceptionHandler(BatchException.class)

@@ -55,7 +55,6 @@ class OpenApiConfig {
             "ModelJson", Set.of("unavailableReason", "model"),
             "SimilarJson", Set.of("diagnosis"),
             "FindingJson", Set.of("condition"),
-            "ItemJson", Set.of("reason", "analysisId", "patientId", "patientReference", "studyDate"),
             "FindingDescription", Set.of("valPopulation", "condition"),
             "Problem", Set.of("instance", "field"));
 

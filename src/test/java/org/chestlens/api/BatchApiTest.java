@@ -210,6 +210,24 @@ class BatchApiTest extends KaribuTest {
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
     }
 
+    @Test
+    void theOpenApiDocumentDescribesBothWaysToPostABatchAndTheNullableItemFields() throws Exception {
+        JsonNode doc = json.readTree(mvc.perform(get("/api/docs/openapi.json")).andExpect(status().isOk()).andReturn()
+                .getResponse().getContentAsByteArray());
+        JsonNode post = doc.at("/paths/~1api~1v1~1batches/post");
+        assertThat(post.at("/requestBody/content").fieldNames()).toIterable()
+                .contains("multipart/form-data", "application/zip");
+        assertThat(post.at("/responses").fieldNames()).toIterable().contains("202", "400", "401", "404", "413");
+        assertThat(post.at("/responses/202/content").fieldNames()).toIterable().containsExactly("application/json");
+        assertThat(post.at("/requestBody/content/multipart~1form-data/schema/$ref").asText()).endsWith("BatchForm");
+        assertThat(doc.at("/paths/~1api~1v1~1batches~1{id}/get/responses").fieldNames()).toIterable()
+                .contains("200", "401", "404");
+        for (String field : List.of("reason", "analysisId", "patientId", "patientReference", "studyDate")) {
+            assertThat(doc.at("/components/schemas/ItemJson/properties/" + field + "/nullable").asBoolean()).as(field).isTrue();
+        }
+        assertThat(doc.at("/components/schemas/ItemJson/properties/status/nullable").asBoolean()).isFalse();
+    }
+
     /** Polls the batch until every file has its outcome; generous for a busy 2-core machine. */
     private JsonNode awaitComplete(String location) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
