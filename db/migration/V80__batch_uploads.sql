@@ -8,7 +8,9 @@ create table batch (
     -- Every file filed under this patient of the owner's, when the clinician chose one.
     patient_id  bigint                   references patient (id) on delete set null,
     created_at  timestamp with time zone not null,
-    channel     varchar(8)               not null
+    channel     varchar(8)               not null,
+    -- Files numbered so far: each file takes the next position in its own short transaction.
+    file_count  int                      not null default 0
 );
 create index batch_owner_created_idx on batch (owner_id, created_at desc);
 

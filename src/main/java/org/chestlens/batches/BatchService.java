@@ -35,8 +35,8 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * Batch uploads of the signed-in clinician (the owner is always taken here, so another clinician's batch is simply
- * not found). Files are read and refused or stored with their job in one transaction per upload call: a batch never
- * holds a file without its job, nor a job without its file.
+ * not found). Each file is refused or stored with its job in one short transaction: a batch never holds a file
+ * without its job, nor a job without its file, and no transaction waits on the client's upload.
  */
 @Service
 public class BatchService {
@@ -86,24 +86,24 @@ public class BatchService {
 
     /**
      * A new batch of these uploads, every accepted file queued for analysis; refused files are listed with their
-     * reason. Returns the batch id.
+     * reason. Returns the batch id. Each file is stored with its job in a transaction of its own, so no database
+     * connection waits on a slow client; an upload that breaks off keeps the files that arrived (they are analysed,
+     * and the batch is listed on the Batch upload page).
      *
      * @param patientId files every study under this patient of the caller's (else DICOM files by their patient ID)
      * @throws BatchException no file at all, or a patient that is not the caller's
-     * @throws IOException    the client's upload broke off (nothing is stored)
+     * @throws IOException    the client's upload broke off
      */
     public String create(List<? extends Source> uploads, Optional<Long> patientId, AnalysisRequest.Channel channel)
             throws IOException {
         if (uploads.isEmpty()) {
             throw new BatchException(BatchException.Kind.NO_FILES, "Send at least one file (PNG, JPEG, DICOM or a ZIP of them).");
         }
-        return inTransaction(() -> {
-            String id = start(patientId, channel);
-            for (Source upload : uploads) {
-                add(id, upload);
-            }
-            return id;
-        });
+        String id = start(patientId, channel);
+        for (Source upload : uploads) {
+            add(id, upload);
+        }
+        return id;
     }
 
     /** An empty batch, for the page that adds files as they arrive ({@link #add}). */
@@ -119,57 +119,56 @@ public class BatchService {
 
     /**
      * Adds one upload (a file or a ZIP) to the caller's batch and queues its files; returns how many files it gave.
+     * Uploads of one batch may arrive side by side (the page sends files at once); the batch's limits are checked
+     * against what it held when each upload began.
      *
      * @throws java.util.NoSuchElementException no such batch of the caller's
      */
     public int add(String batchId, Source upload) throws IOException {
-        return inTransaction(() -> {
-            long owner = currentUser.requireAccountId();
-            // Locks the batch: uploads of one page arrive side by side and must not take the same positions.
-            record Row(long id, Long patientId) {
+        long owner = currentUser.requireAccountId();
+        record Row(long id, Long patientId) {
+        }
+        Row batch = jdbc.query("select id, patient_id from batch where public_id = ? and owner_id = ?",
+                rs -> rs.next() ? new Row(rs.getLong(1), (Long) rs.getObject(2)) : null, batchId, owner);
+        if (batch == null) {
+            throw new java.util.NoSuchElementException("No such batch.");
+        }
+        Map<String, Object> held = jdbc.queryForMap("select count(*) as n, coalesce(sum(octet_length(content)), 0) as bytes"
+                + " from batch_item where batch_id = ?", batch.id());
+        BatchFiles files = new BatchFiles(limits, ((Number) held.get("n")).intValue(), ((Number) held.get("bytes")).longValue());
+        Optional<Patient> chosen = Optional.ofNullable(batch.patientId()).flatMap(patients::find);
+        Map<String, Long> byDicomId = new HashMap<>();
+        int before = files.count();
+        try (InputStream in = upload.open()) {
+            files.read(upload.name(), in, file -> transaction.executeWithoutResult(status -> store(batch.id(), owner, file,
+                    chosen, byDicomId)));
+        }
+        return files.count() - before;
+    }
+
+    /** One file of the batch, with its job when it is to be analysed: one short transaction. */
+    private void store(long batchId, long owner, BatchFiles.File file, Optional<Patient> chosen, Map<String, Long> byDicomId) {
+        int position = jdbc.queryForObject("update batch set file_count = file_count + 1 where id = ? returning file_count",
+                Integer.class, batchId);
+        if (file.refusal().isPresent()) {
+            insertItem(batchId, position, file.name(), BatchItemStatus.REFUSED, file.refusal().get(), null, null, null);
+            return;
+        }
+        byte[] content = file.content().orElseThrow();
+        DicomStudyTags tags = DicomStudyTags.read(content);
+        Long patientId = chosen.map(Patient::getId).orElseGet(() -> tags.patientId()
+                .map(dicomId -> byDicomId.computeIfAbsent(dicomId,
+                        k -> patients.findOrCreate(reference(owner, k), DICOM_NOTES).getId()))
+                .orElse(null));
+        LocalDate studyDate = tags.studyDate().filter(this::plausible).orElse(null);
+        long item = insertItem(batchId, position, file.name(), BatchItemStatus.QUEUED, null, content, patientId, studyDate);
+        scheduler.schedule(itemTask.instance(String.valueOf(item), new BatchJob.ItemTask(item)), clock.instant());
+        // The job is in the table once this commits: poll now instead of at the next interval.
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                scheduler.triggerCheckForDueExecutions();
             }
-            Row batch = jdbc.query("select id, patient_id from batch where public_id = ? and owner_id = ? for update",
-                    rs -> rs.next() ? new Row(rs.getLong(1), (Long) rs.getObject(2)) : null, batchId, owner);
-            if (batch == null) {
-                throw new java.util.NoSuchElementException("No such batch.");
-            }
-            Map<String, Object> so = jdbc.queryForMap("select count(*) as n, coalesce(max(position), 0) as last,"
-                    + " coalesce(sum(octet_length(content)), 0) as bytes from batch_item where batch_id = ?", batch.id());
-            int[] position = {((Number) so.get("last")).intValue()};
-            BatchFiles files = new BatchFiles(limits, ((Number) so.get("n")).intValue(), ((Number) so.get("bytes")).longValue());
-            Optional<Patient> chosen = Optional.ofNullable(batch.patientId()).flatMap(patients::find);
-            Map<String, Patient> byDicomId = new HashMap<>();
-            List<Long> queued = new ArrayList<>();
-            int before = files.count();
-            try (InputStream in = upload.open()) {
-                files.read(upload.name(), in, file -> {
-                    position[0]++;
-                    if (file.refusal().isPresent()) {
-                        insertItem(batch.id(), position[0], file.name(), BatchItemStatus.REFUSED, file.refusal().get(), null,
-                                null, null);
-                        return;
-                    }
-                    byte[] content = file.content().orElseThrow();
-                    DicomStudyTags tags = DicomStudyTags.read(content);
-                    Optional<Patient> patient = chosen.isPresent() ? chosen : tags.patientId()
-                            .map(dicomId -> byDicomId.computeIfAbsent(dicomId, k -> patients.findOrCreate(reference(owner, k),
-                                    DICOM_NOTES)));
-                    LocalDate studyDate = tags.studyDate().filter(this::plausible).orElse(null);
-                    queued.add(insertItem(batch.id(), position[0], file.name(), BatchItemStatus.QUEUED, null, content,
-                            patient.map(Patient::getId).orElse(null), studyDate));
-                });
-            }
-            for (long item : queued) {
-                scheduler.schedule(itemTask.instance(String.valueOf(item), new BatchJob.ItemTask(item)), clock.instant());
-            }
-            // The jobs are in the table once this commits: poll now instead of at the next interval.
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    scheduler.triggerCheckForDueExecutions();
-                }
-            });
-            return files.count() - before;
         });
     }
 
@@ -241,24 +240,6 @@ public class BatchService {
     /** A DICOM study date the analysis accepts: not before X-rays existed, not in the future. */
     private boolean plausible(LocalDate date) {
         return !date.isBefore(AnalysisRequest.EARLIEST_STUDY_DATE) && !date.isAfter(LocalDate.now(clock));
-    }
-
-    private interface Work<T> {
-        T run() throws IOException;
-    }
-
-    private <T> T inTransaction(Work<T> work) throws IOException {
-        try {
-            return transaction.execute(status -> {
-                try {
-                    return work.run();
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
-        }
     }
 
     private static byte[] randomBytes(int n) {
