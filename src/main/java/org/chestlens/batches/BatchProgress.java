@@ -27,6 +27,8 @@ import org.chestlens.ui.Dates;
 class BatchProgress extends Div {
 
     static final int POLL_MILLIS = 2000;
+    /** Below this window width the grid shows one combined column. */
+    static final int COMPACT_WIDTH = 700;
 
     final Paragraph summary = new Paragraph();
     final ProgressBar bar = new ProgressBar();
@@ -36,6 +38,7 @@ class BatchProgress extends Div {
     private String batchId;
     private Batch batch;
     private Registration polling;
+    private Registration resizing;
 
     BatchProgress(BatchService batches) {
         this.batches = batches;
@@ -46,14 +49,40 @@ class BatchProgress extends Div {
         grid.setId("batch-items");
         grid.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT, GridVariant.LUMO_COMPACT);
         grid.setAllRowsVisible(true);
-        grid.addColumn(BatchItem::position).setHeader("#").setWidth("4em").setFlexGrow(0);
-        grid.addColumn(BatchItem::fileName).setHeader("File").setFlexGrow(3);
-        grid.addColumn(i -> i.patientReference().orElse("")).setHeader("Patient").setFlexGrow(1);
-        grid.addColumn(i -> i.studyDate().map(Dates::date).orElse("")).setHeader("Study date").setFlexGrow(1);
-        grid.addComponentColumn(BatchProgress::status).setKey("status").setHeader("Status").setAutoWidth(true).setFlexGrow(0);
-        grid.addComponentColumn(BatchProgress::outcome).setKey("result").setHeader("Result").setFlexGrow(3);
+        detailColumns = List.of(
+                grid.addColumn(BatchItem::position).setHeader("#").setWidth("4em").setFlexGrow(0),
+                grid.addColumn(i -> i.patientReference().orElse("")).setHeader("Patient").setFlexGrow(1),
+                grid.addColumn(i -> i.studyDate().map(Dates::date).orElse("")).setHeader("Study date").setFlexGrow(1),
+                grid.addComponentColumn(BatchProgress::status).setKey("status").setHeader("Status").setAutoWidth(true)
+                        .setFlexGrow(0),
+                grid.addComponentColumn(BatchProgress::outcome).setKey("result").setHeader("Result").setFlexGrow(3));
+        grid.addComponentColumn(BatchProgress::fileCell).setKey("file").setHeader("File").setFlexGrow(3);
+        grid.setColumnOrder(detailColumns.get(0), grid.getColumnByKey("file"), detailColumns.get(1), detailColumns.get(2),
+                detailColumns.get(3), detailColumns.get(4));
         add(summary, bar, grid);
         setVisible(false);
+    }
+
+    private final List<Grid.Column<BatchItem>> detailColumns;
+
+    /** Phones get one column: the file with its status, patient, date and result beneath (as My patients does). */
+    void compact(boolean compact) {
+        detailColumns.forEach(c -> c.setVisible(!compact));
+        grid.getElement().setAttribute("compact", compact);
+    }
+
+    private static Component fileCell(BatchItem item) {
+        Div cell = new Div(new Span(item.fileName()));
+        Div details = new Div(status(item));
+        String where = String.join(" · ", java.util.stream.Stream.of(item.patientReference().orElse(null),
+                item.studyDate().map(Dates::date).orElse(null)).filter(java.util.Objects::nonNull).toList());
+        if (!where.isEmpty()) {
+            details.add(new Span(" " + where));
+        }
+        details.add(outcome(item));
+        details.addClassName("cl-compact-only");
+        cell.add(details);
+        return cell;
     }
 
     /** Shows this batch of the signed-in clinician's; false when there is none of theirs with this id. */
@@ -100,6 +129,8 @@ class BatchProgress extends Div {
     @Override
     protected void onAttach(AttachEvent event) {
         super.onAttach(event);
+        event.getUI().getPage().retrieveExtendedClientDetails(d -> compact(d.getWindowInnerWidth() < COMPACT_WIDTH));
+        resizing = event.getUI().getPage().addBrowserWindowResizeListener(e -> compact(e.getWidth() < COMPACT_WIDTH));
         polling = event.getUI().addPollListener(e -> refresh());
         poll(event.getUI());
     }
@@ -108,6 +139,9 @@ class BatchProgress extends Div {
     protected void onDetach(DetachEvent event) {
         if (polling != null) {
             polling.remove();
+        }
+        if (resizing != null) {
+            resizing.remove();
         }
         event.getUI().setPollInterval(-1);
         super.onDetach(event);

@@ -63,7 +63,8 @@ class BatchViewsTest extends KaribuTest {
         assertThat(page.error.isVisible()).isFalse();
         assertThat(GridKt._size(page.progress.grid)).isEqualTo(4);
         assertThat(page.progress.summary.getText()).contains("of 4 files finished", "2 refused");
-        assertThat(String.join(" ", GridKt._getFormattedRow(page.progress.grid, 1))).contains("notes.txt");
+        assertThat(GridKt._getCellComponent(page.progress.grid, 1, "file").getElement().getTextRecursively())
+                .contains("notes.txt", "Refused", "not a PNG, JPEG or DICOM");
         assertThat(page.progress.batch().orElseThrow().items().get(3).reason().orElseThrow()).contains("leaves the archive's folder");
         assertThat(UI.getCurrent().getPollInterval()).as("polls while files are unfinished").isEqualTo(BatchProgress.POLL_MILLIS);
 
