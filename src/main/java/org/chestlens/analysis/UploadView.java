@@ -1,5 +1,6 @@
 package org.chestlens.analysis;
 
+import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.ListItem;
@@ -56,6 +57,13 @@ public class UploadView extends Div {
                           + "patient, upload from the patient's page or attach it from the result."
                         : "Without an account, the image and result are kept for " + describe(retention)
                           + " and then deleted. Anyone with the result link can open it until then."));
+        if (accountId.isPresent()) {
+            // batches depends on analysis, so the link is by address, not by view class.
+            Anchor many = new Anchor("batches/new", "Batch upload");
+            many.setId("batch-upload-link");
+            ListItem batch = new ListItem(new com.vaadin.flow.component.html.Span("Many X-rays at once, or a ZIP of them: "), many);
+            facts.add(batch);
+        }
         facts.setId("upload-facts");
         facts.addClassName("cl-muted");
         add(intro, upload, facts);

@@ -29,7 +29,8 @@ import java.util.zip.Inflater;
  * </ul>
  * Refused with a message: 12-bit lossy JPEG (no decoder on Maven Central reads it), JPEG-LS, arithmetic-coded or
  * hierarchical JPEG, MPEG/HEVC video, several frames, palette colour, 1- and 32-bit data, floating-point data.
- * Only the tags above are read; nothing else (patient, study, institution) leaves this class.
+ * Only the tags above are read for decoding; {@link #studyTags} reads the patient ID and study date for batch
+ * uploads, which group files by patient (hashed there, never stored); nothing else leaves this class.
  */
 final class DicomDecoder {
 
@@ -85,6 +86,8 @@ final class DicomDecoder {
     private static final int FLOAT_PIXEL_DATA = 0x7fe00008;
     private static final int DOUBLE_PIXEL_DATA = 0x7fe00009;
     private static final int PIXEL_DATA = 0x7fe00010;
+    private static final int PATIENT_ID = 0x00100020;
+    private static final int STUDY_DATE = 0x00080020;
     private static final int ITEM = 0xfffee000;
     private static final int ITEM_END = 0xfffee00d;
     private static final int SEQUENCE_END = 0xfffee0dd;
@@ -187,6 +190,34 @@ final class DicomDecoder {
             return rows <= 0 || columns <= 0 ? -1 : rows * columns * Math.max(1, dataset.intValue(SAMPLES_PER_PIXEL, 1));
         } catch (RuntimeException | StackOverflowError e) {
             return -1;
+        }
+    }
+
+    /**
+     * Patient ID and study date (YYYYMMDD as written) of a Part 10 file, without decoding pixels; nulls when absent
+     * or when the file cannot be read that far (deflated data sets are not inflated for this).
+     */
+    static String[] studyTags(byte[] file) {
+        try {
+            DicomDecoder meta = new DicomDecoder(file, true, false);
+            int at = 132;
+            while (at + 8 <= file.length && meta.u16(at) == 0x0002) {
+                at = meta.readElement(at, meta.elements, true);
+            }
+            String syntax = meta.string(TRANSFER_SYNTAX);
+            if (syntax == null || syntax.equals(DEFLATED_LE)) {
+                return new String[2];
+            }
+            boolean bigEndian = syntax.equals(EXPLICIT_BE);
+            boolean explicit = !syntax.equals(IMPLICIT_LE);
+            if (!bigEndian && at + 6 <= file.length) {
+                explicit = ALL_VRS.contains(new String(file, at + 4, 2, StandardCharsets.US_ASCII));
+            }
+            DicomDecoder dataset = new DicomDecoder(file, explicit, bigEndian);
+            dataset.parse(at);
+            return new String[] {dataset.string(PATIENT_ID), dataset.string(STUDY_DATE)};
+        } catch (RuntimeException | StackOverflowError e) {
+            return new String[2];
         }
     }
 

@@ -70,7 +70,11 @@ public class PatientListView extends Div {
         create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         create.addClickListener(e -> PatientEditor.forNew(patientService, this::created).open());
 
-        HorizontalLayout toolbar = new HorizontalLayout(search, create);
+        // The batches feature depends on patients: linked by address.
+        com.vaadin.flow.component.html.Anchor batch = new com.vaadin.flow.component.html.Anchor("batches/new", "Batch upload");
+        batch.setId("patients-batch-upload");
+        HorizontalLayout toolbar = new HorizontalLayout(search, batch, create);
+        toolbar.setAlignSelf(com.vaadin.flow.component.orderedlayout.FlexComponent.Alignment.CENTER, batch);
         toolbar.addClassName("cl-toolbar");
         toolbar.setWidthFull();
 

@@ -26,6 +26,8 @@ interface PatientRepository extends JpaRepository<Patient, Long> {
 
     boolean existsByOwnerIdAndReferenceIgnoreCase(long ownerId, String reference);
 
+    Optional<Patient> findByOwnerIdAndReferenceIgnoreCase(long ownerId, String reference);
+
     boolean existsByOwnerIdAndReferenceIgnoreCaseAndIdNot(long ownerId, String reference, long id);
 
     long countByOwnerId(long ownerId);

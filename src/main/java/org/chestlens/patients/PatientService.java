@@ -222,6 +222,16 @@ public class PatientService {
         return patient;
     }
 
+    /**
+     * The signed-in clinician's patient with this reference, created with these notes when there is none (batch
+     * uploads file DICOM studies under a reference derived from the DICOM patient ID).
+     */
+    @Transactional
+    public Patient findOrCreate(String reference, String notes) {
+        return patients.findByOwnerIdAndReferenceIgnoreCase(owner(), reference)
+                .orElseGet(() -> create(new PatientDetails(reference, null, null, null, notes)));
+    }
+
     @Transactional
     public Patient update(long patientId, PatientDetails details) {
         long owner = owner();

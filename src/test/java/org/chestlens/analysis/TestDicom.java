@@ -16,6 +16,11 @@ public final class TestDicom {
     }
 
     public static byte[] of(BufferedImage grey) {
+        return of(grey, "SECRET-ID-1234", null);
+    }
+
+    /** With this Patient ID (0010,0020) and, when not null, Study Date (0008,0020, YYYYMMDD). */
+    public static byte[] of(BufferedImage grey, String patientId, String studyDate) {
         int w = grey.getWidth();
         int h = grey.getHeight();
         ByteArrayOutputStream meta = new ByteArrayOutputStream();
@@ -26,9 +31,12 @@ public final class TestDicom {
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         element(data, 0x0008, 0x0016, "UI", uid("1.2.840.10008.5.1.4.1.1.1.1"));
         element(data, 0x0008, 0x0018, "UI", uid("1.2.826.0.1.3680043.2.1125.1.42"));
+        if (studyDate != null) {
+            element(data, 0x0008, 0x0020, "DA", text(studyDate));
+        }
         element(data, 0x0008, 0x0060, "CS", text("DX"));
         element(data, 0x0010, 0x0010, "PN", text("Doe^Jane"));
-        element(data, 0x0010, 0x0020, "LO", text("SECRET-ID-1234"));
+        element(data, 0x0010, 0x0020, "LO", text(patientId));
         element(data, 0x0028, 0x0002, "US", u16(1));
         element(data, 0x0028, 0x0004, "CS", text("MONOCHROME2"));
         element(data, 0x0028, 0x0010, "US", u16(h));

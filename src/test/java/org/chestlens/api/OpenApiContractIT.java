@@ -221,6 +221,17 @@ class OpenApiContractIT {
         exchanges.add(call("DELETE", "/api/v1/patients/" + patientId + "/analyses/" + id, null, null, token));
         exchanges.add(call("GET", "/api/v1/patients/999999999", null, null, token));
         exchanges.add(call("GET", "/api/v1/patients/not-a-number", null, null, token));
+        // Batches: several files, a ZIP body, the batch, someone else's, refusals.
+        Exchange batch = call("POST", "/api/v1/batches", null, multipart(png, "a.png"), token);
+        exchanges.add(batch);
+        String batchId = json.readTree(batch.body()).get("id").asText();
+        exchanges.add(call("POST", "/api/v1/batches", null,
+                new Body("application/zip", org.chestlens.batches.TestZips.zip().add("x.png", png).add("../y.png", png).bytes()), token));
+        exchanges.add(call("GET", "/api/v1/batches/" + batchId, null, null, token));
+        exchanges.add(call("GET", "/api/v1/batches/" + batchId, null, null, null));
+        exchanges.add(call("GET", "/api/v1/batches/no-such-batch", null, null, token));
+        exchanges.add(call("POST", "/api/v1/batches?patientId=999999999", null, multipart(png, "a.png"), token));
+        exchanges.add(call("POST", "/api/v1/batches", null, multipart(png, "a.png"), null));
         exchanges.add(call("DELETE", "/api/v1/analyses/" + id, null, null, token));
         exchanges.add(call("DELETE", "/api/v1/patients/" + patientId, null, null, token));
 
@@ -247,7 +258,7 @@ class OpenApiContractIT {
             }
         }
         assertThat(failures).isEmpty();
-        assertThat(statuses).contains(200, 201, 204, 400, 401, 404, 415, 422);
+        assertThat(statuses).contains(200, 201, 202, 204, 400, 401, 404, 415, 422);
     }
 
     private record Body(String contentType, byte[] bytes) {
