@@ -46,6 +46,21 @@ public class BatchService {
         String name();
 
         InputStream open() throws IOException;
+
+        /** An upload already in memory. */
+        static Source of(String name, byte[] bytes) {
+            return new Source() {
+                @Override
+                public String name() {
+                    return name;
+                }
+
+                @Override
+                public InputStream open() {
+                    return new java.io.ByteArrayInputStream(bytes);
+                }
+            };
+        }
     }
 
     static final String DICOM_NOTES = "Created by a batch upload from DICOM files. The reference is derived from the "

@@ -23,6 +23,7 @@ import org.chestlens.accounts.AccountService;
 import org.chestlens.analysis.AnalysisRequest;
 import org.chestlens.analysis.AnalysisResult;
 import org.chestlens.analysis.AnalysisService;
+import org.chestlens.batches.BatchService;
 import org.chestlens.imaging.TestImages;
 import org.chestlens.patients.Patient;
 import org.chestlens.patients.PatientDetails;
@@ -64,6 +65,8 @@ class DirectRoutesBrowserIT extends JourneyTest {
     PatientService patients;
     @Autowired
     SecurityContextHolderStrategy securityContexts;
+    @Autowired
+    BatchService batches;
 
     @Test
     void everyRouteIsWholeForAnAnonymousVisitor() {
@@ -71,7 +74,8 @@ class DirectRoutesBrowserIT extends JourneyTest {
         AnalysisResult rejected = analyses.analyse(AnalysisRequest.of(TestImages.jpeg(TestImages.colourPattern(400, 300)), "photo.jpg"));
         assertEveryRouteWhole("anonymous", Map.of(
                 "publicId", List.of(anonymous.publicId(), rejected.publicId()),
-                "patientId", List.of("1")));
+                "patientId", List.of("1"),
+                "batchId", List.of("no-such-batch")));
     }
 
     @Test
@@ -105,12 +109,21 @@ class DirectRoutesBrowserIT extends JourneyTest {
             patients.analyseStudy(patient.getId(), AnalysisRequest.of(chest(44), "study.png"), LocalDate.now().minusDays(3), "baseline");
             AnalysisResult study = patients.analyseStudy(patient.getId(), AnalysisRequest.of(chest(45), "study.png"),
                     LocalDate.now(), "follow-up");
-            return List.of(String.valueOf(patient.getId()), study.publicId());
+            String batch;
+            try {
+                batch = batches.create(List.of(BatchService.Source.of("batch.png", chest(46)),
+                        BatchService.Source.of("notes.txt", "not an X-ray".getBytes())), java.util.Optional.empty(),
+                        AnalysisRequest.Channel.UI);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return List.of(String.valueOf(patient.getId()), study.publicId(), batch);
         });
         signIn(account.getEmail());
         return Map.of(
                 "publicId", List.of(unfiled.publicId(), patientAndStudy.get(1), rejected.publicId(), anonymous.publicId()),
-                "patientId", List.of(patientAndStudy.get(0)));
+                "patientId", List.of(patientAndStudy.get(0)),
+                "batchId", List.of(patientAndStudy.get(2)));
     }
 
     private void assertEveryRouteWhole(String visitor, Map<String, List<String>> parameterValues) {
