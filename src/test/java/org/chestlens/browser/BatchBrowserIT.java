@@ -63,6 +63,8 @@ class BatchBrowserIT extends JourneyTest {
         assertThat(horizontalOverflow()).as("no sideways scrolling at 390 px").isFalse();
 
         WebElement result = wait.until(d -> d.findElement(By.cssSelector("#batch-items a.cl-batch-result")));
+        focus(result); // scrolled into the middle of the window before the click
+        wait.until(d -> result.isDisplayed());
         result.click();
         wait.until(d -> d.getCurrentUrl().contains("/analysis/"));
         waitForVaadin();

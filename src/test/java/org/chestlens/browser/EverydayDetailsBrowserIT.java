@@ -14,6 +14,7 @@ import org.chestlens.accounts.AccountService;
 import org.chestlens.accounts.ApiTokenService;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -109,6 +110,9 @@ class EverydayDetailsBrowserIT extends JourneyTest {
         type("audit-user", email);
         waitForVaadin();
         wait.until(d -> d.findElement(By.id("audit-grid")).getText().contains("Signed in"));
+        // The filter has reached the server when the grid shows only this user's entries (the export follows it).
+        wait.until(d -> d.findElements(By.cssSelector("#audit-grid vaadin-grid-cell-content")).stream()
+                .map(WebElement::getText).filter(t -> t.contains("@")).allMatch(t -> t.contains(email)));
         assertThat(isoDatesWhole("audit-grid")).as("date cells in the audit grid").isPositive();
         fullScreenshot("admin-audit-1440");
 
