@@ -113,7 +113,7 @@ export CHESTLENS_MODELS_DIR='$models'
 export SPRING_DATASOURCE_URL='$jdbc_url'
 export SPRING_DATASOURCE_USERNAME=chestlens
 export SPRING_DATASOURCE_PASSWORD='$pg_password'
-export CHESTLENS_DRAIN_DELAY=\${CHESTLENS_DRAIN_DELAY:-3s}
+export CHESTLENS_DRAIN_DELAY=\${CHESTLENS_DRAIN_DELAY:-10s}
 export OPT_OUT_TRACKING=true
 exec java -Xmx1g -Duser.home='$node_dir' \${CHESTLENS_JAVA_OPTS:-} -jar '$jar' >>'$node_dir/node.log' 2>&1
 RUN
