@@ -19,6 +19,25 @@ import org.chestlens.inference.ModelManifest;
  */
 public record Csv(List<String> header, List<List<String>> rows) {
 
+    /**
+     * The {@code index.csv} of a labelled folder (layout of README "Data"), which must have a {@code path} column.
+     *
+     * @throws IllegalArgumentException when it cannot be read or has no {@code path} column, in words for the operator
+     */
+    public static Csv readIndex(Path folder) {
+        Path file = folder.resolve("index.csv");
+        Csv index;
+        try {
+            index = read(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot read " + file + ": " + e.getMessage());
+        }
+        if (index.column("path") < 0) {
+            throw new IllegalArgumentException(file + " has no 'path' column");
+        }
+        return index;
+    }
+
     public static Csv read(Path file) throws IOException {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return read(in, file.toString());

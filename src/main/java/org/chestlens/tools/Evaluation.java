@@ -66,16 +66,8 @@ class Evaluation {
         Optional<String> split = args.value("split");
         int limit = args.intValue("limit", 0);
         ModelManifest manifest = engine.manifest().orElseThrow();
-        Csv index;
-        try {
-            index = Csv.read(data.resolve("index.csv"));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("Cannot read " + data.resolve("index.csv") + ": " + e.getMessage());
-        }
+        Csv index = Csv.readIndex(data);
         int pathColumn = index.column("path");
-        if (pathColumn < 0) {
-            throw new IllegalArgumentException(data.resolve("index.csv") + " has no 'path' column");
-        }
         int splitColumn = index.column("split");
         int sourceColumn = index.column("source");
         Map<String, Integer> findingColumns = index.findingColumns(manifest);

@@ -76,16 +76,8 @@ class HeatmapCheck {
         Optional<Path> examples = args.value("examples").map(Path::of);
         int exampleCount = args.intValue("example-count", 24);
         ModelManifest manifest = engine.manifest().orElseThrow();
-        Csv index;
-        try {
-            index = Csv.read(data.resolve("index.csv"));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("Cannot read " + data.resolve("index.csv") + ": " + e.getMessage());
-        }
+        Csv index = Csv.readIndex(data);
         int pathColumn = index.column("path");
-        if (pathColumn < 0) {
-            throw new IllegalArgumentException(data.resolve("index.csv") + " has no 'path' column");
-        }
         int splitColumn = index.column("split");
         int sourceColumn = index.column("source");
         List<List<String>> rows = index.rows().stream()

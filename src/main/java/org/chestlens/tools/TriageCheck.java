@@ -70,16 +70,8 @@ class TriageCheck {
             throw new IllegalArgumentException("--top must be a fraction in (0, 1], e.g. 0.1");
         }
         ModelManifest manifest = engine.manifest().orElseThrow();
-        Csv index;
-        try {
-            index = Csv.read(data.resolve("index.csv"));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("Cannot read " + data.resolve("index.csv") + ": " + e.getMessage());
-        }
+        Csv index = Csv.readIndex(data);
         int pathColumn = index.column("path");
-        if (pathColumn < 0) {
-            throw new IllegalArgumentException(data.resolve("index.csv") + " has no 'path' column");
-        }
         int splitColumn = index.column("split");
         int sourceColumn = index.column("source");
         // Label columns of the findings that make a study abnormal: every manifest finding but the normal-study one.
