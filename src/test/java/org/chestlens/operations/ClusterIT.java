@@ -132,9 +132,12 @@ class ClusterIT {
             // The clinician's next page on the home node signs them out; their token is refused on both nodes.
             assertThat(apiStatus(node(home), keptToken)).isEqualTo(401);
             assertThat(apiStatus(node(other), keptToken)).isEqualTo(401);
+            // Ended on its next request: a page load is sent to login?expired; when the check first runs on one of the
+            // page's own background requests (the account state is re-read at most every 2 s), the page reloads
+            // without its session and lands on the sign-in page.
             awaitUntil(() -> {
                 clinician.get(balancer() + "profile");
-                return clinician.getCurrentUrl().contains("login?expired");
+                return clinician.getCurrentUrl().contains("/login");
             }, "the clinician's session on " + home + " to end");
             double seconds = (System.nanoTime() - disabledAt) / 1e9;
             assertThat(clinician.manage().getCookieNamed("CHESTLENS_NODE").getValue()).as("still on its node").isEqualTo(home);
@@ -166,8 +169,15 @@ class ClusterIT {
         List<LoadCommand.Upload> failed = report.uploads().stream().filter(u -> !u.acknowledged()).toList();
         System.out.printf("kill -9 during 100 uploads: %d acknowledged, %d failed %s in %.1f s%n", acknowledged.size(),
                 failed.size(), report.outcomes(), report.wallSeconds());
-        // Only uploads in flight on the killed node can fail: at most one per client.
-        assertThat(failed.size()).as("failed: " + failed).isLessThanOrEqualTo(8);
+        // Only uploads around the kill may fail, and only as a connection that died: the one in flight on the node, or
+        // one the balancer sent there while the dying JVM still accepted connections and before two missed health
+        // checks took it out (a POST that may have reached the node is not retried: it could be stored twice). Those
+        // clients get no answer or the balancer's 502/503, never an error of the surviving node; once the node is out,
+        // every upload succeeds.
+        assertThat(failed).as("failed: " + failed).allSatisfy(u -> assertThat(u.status()).isIn(0, 502, 503));
+        assertThat(failed.size()).as("failed: " + failed).isLessThanOrEqualTo(25);
+        assertThat(report.uploads().stream().filter(u -> u.index() >= 80)).as("the last 20 uploads")
+                .allSatisfy(u -> assertThat(u.acknowledged()).as(u.toString()).isTrue());
         for (LoadCommand.Upload upload : acknowledged) {
             assertThat(storedRows(upload.fileName())).as(upload.fileName()).containsExactly(upload.publicId());
             assertThat(HTTP.send(HttpRequest.newBuilder(balancer().resolve("/api/v1/analyses/" + upload.publicId())).build(),
