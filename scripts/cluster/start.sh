@@ -143,6 +143,8 @@ defaults
     timeout client 120s
     timeout server 120s
     timeout http-request 30s
+    # Vaadin push (batch progress) keeps a WebSocket open; it reconnects if this ends it.
+    timeout tunnel 1h
     retries 3
     option redispatch
     option forwardfor

@@ -13,6 +13,7 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.shared.Registration;
+import com.vaadin.flow.shared.communication.PushMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,13 +21,13 @@ import org.chestlens.analysis.ResultView;
 import org.chestlens.ui.Dates;
 
 /**
- * Where each file of a batch stands, read from PostgreSQL and read again every {@value #POLL_MILLIS} ms while any
- * file is queued or running (the page polls the server: the state is in the database, so a reload, another node or
- * a restart show the same). Finished files link to their result; refused ones say why.
+ * Where each file of a batch stands, read from PostgreSQL; while any file is queued or running, each change is pushed
+ * to the page by the server ({@link BatchProgressFeed}, Vaadin push switched on for this page only). The state is in
+ * the database, so a reload, another node or a restart show the same. Finished files link to their result; refused
+ * ones say why.
  */
 class BatchProgress extends Div {
 
-    static final int POLL_MILLIS = 2000;
     /** Below this window width the grid shows one combined column. */
     static final int COMPACT_WIDTH = 700;
 
@@ -35,13 +36,16 @@ class BatchProgress extends Div {
     final Grid<BatchItem> grid = new Grid<>();
 
     private final BatchService batches;
+    private final BatchProgressFeed feed;
     private String batchId;
     private Batch batch;
-    private Registration polling;
+    private Registration following;
     private Registration resizing;
+    private boolean pushSwitchedOn;
 
-    BatchProgress(BatchService batches) {
+    BatchProgress(BatchService batches, BatchProgressFeed feed) {
         this.batches = batches;
+        this.feed = feed;
         addClassName("cl-batch-progress");
         summary.setId("batch-summary");
         summary.getElement().setAttribute("aria-live", "polite");
@@ -99,7 +103,13 @@ class BatchProgress extends Div {
         if (found.isEmpty()) {
             return false;
         }
-        batch = found.get();
+        apply(found.get());
+        return true;
+    }
+
+    /** Shows this state of the batch (read on this request, or pushed by the feed). */
+    private void apply(Batch state) {
+        batch = state;
         int total = batch.items().size();
         long done = batch.count(BatchItemStatus.DONE);
         List<String> parts = new ArrayList<>();
@@ -112,8 +122,7 @@ class BatchProgress extends Div {
         summary.setText(String.join(" · ", parts) + (batch.complete() ? "." : "…"));
         bar.setValue(total == 0 ? 0 : (double) batch.finished() / total);
         grid.setItems(batch.items());
-        getUI().ifPresent(this::poll);
-        return true;
+        getUI().ifPresent(this::follow);
     }
 
     Optional<Batch> batch() {
@@ -131,25 +140,47 @@ class BatchProgress extends Div {
         super.onAttach(event);
         event.getUI().getPage().retrieveExtendedClientDetails(d -> compact(d.getWindowInnerWidth() < COMPACT_WIDTH));
         resizing = event.getUI().getPage().addBrowserWindowResizeListener(e -> compact(e.getWidth() < COMPACT_WIDTH));
-        polling = event.getUI().addPollListener(e -> refresh());
-        poll(event.getUI());
+        follow(event.getUI());
     }
 
     @Override
     protected void onDetach(DetachEvent event) {
-        if (polling != null) {
-            polling.remove();
-        }
+        unfollow();
         if (resizing != null) {
             resizing.remove();
         }
-        event.getUI().setPollInterval(-1);
+        if (pushSwitchedOn) {
+            event.getUI().getPushConfiguration().setPushMode(PushMode.DISABLED);
+            pushSwitchedOn = false;
+        }
         super.onDetach(event);
     }
 
-    /** Polls while a file is unfinished, and stops when all are. */
-    private void poll(UI ui) {
-        ui.setPollInterval(batch != null && !batch.complete() ? POLL_MILLIS : -1);
+    /** Follows the batch's changes while a file is unfinished, and stops when all are. */
+    private void follow(UI ui) {
+        if (batch == null || batch.complete()) {
+            unfollow();
+            return;
+        }
+        if (following == null) {
+            if (!ui.getPushConfiguration().getPushMode().isEnabled()) {
+                ui.getPushConfiguration().setPushMode(PushMode.AUTOMATIC);
+                pushSwitchedOn = true;
+            }
+            following = feed.watch(ui, batch, this::apply);
+        }
+    }
+
+    private void unfollow() {
+        if (following != null) {
+            following.remove();
+            following = null;
+        }
+    }
+
+    /** Whether the page follows the batch's changes now (pushed to it by the server). */
+    boolean following() {
+        return following != null;
     }
 
     private static Component status(BatchItem item) {

@@ -26,8 +26,8 @@ public class BatchView extends Div implements BeforeEnterObserver {
     final Paragraph started = new Paragraph();
     final BatchProgress progress;
 
-    public BatchView(BatchService batches) {
-        this.progress = new BatchProgress(batches);
+    public BatchView(BatchService batches, BatchProgressFeed feed) {
+        this.progress = new BatchProgress(batches, feed);
         addClassName("cl-wide");
         started.setId("batch-started");
         started.addClassName("cl-muted");

@@ -58,10 +58,10 @@ public class NewBatchView extends Div implements BeforeEnterObserver {
     /** The batch this page fills; set by the first file (uploads arrive side by side). */
     private String batchId;
 
-    public NewBatchView(BatchService batches, PatientService patients,
+    public NewBatchView(BatchService batches, BatchProgressFeed feed, PatientService patients,
                         @Value("${chestlens.upload.max-bytes:30MB}") DataSize maxSize) {
         this.batches = batches;
-        this.progress = new BatchProgress(batches);
+        this.progress = new BatchProgress(batches, feed);
         addClassName("cl-wide");
         add(new H1("Upload many X-rays"));
         Paragraph intro = new Paragraph("Drop many chest X-rays at once, or ZIP archives of them: each file is analysed "

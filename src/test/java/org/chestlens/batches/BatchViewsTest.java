@@ -6,12 +6,14 @@ import static com.github.mvysny.kaributesting.v10.LocatorJ._setValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.mvysny.kaributesting.v10.GridKt;
+import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.github.mvysny.kaributesting.v10.UploadKt;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.sidenav.SideNavItem;
 import com.vaadin.flow.router.RouterLink;
+import com.vaadin.flow.shared.communication.PushMode;
 import java.time.Duration;
 import java.util.List;
 import org.chestlens.KaribuTest;
@@ -66,11 +68,14 @@ class BatchViewsTest extends KaribuTest {
         assertThat(GridKt._getCellComponent(page.progress.grid, 1, "file").getElement().getTextRecursively())
                 .contains("notes.txt", "Refused", "not a PNG, JPEG or DICOM");
         assertThat(page.progress.batch().orElseThrow().items().get(3).reason().orElseThrow()).contains("leaves the archive's folder");
-        assertThat(UI.getCurrent().getPollInterval()).as("polls while files are unfinished").isEqualTo(BatchProgress.POLL_MILLIS);
+        assertThat(page.progress.following()).as("follows the batch while files are unfinished").isTrue();
+        assertThat(UI.getCurrent().getPushConfiguration().getPushMode()).as("changes are pushed by the server")
+                .isEqualTo(PushMode.AUTOMATIC);
+        assertThat(UI.getCurrent().getPollInterval()).as("the page does not poll").isEqualTo(-1);
 
         awaitComplete(page.progress);
         assertThat(page.progress.summary.getText()).startsWith("4 of 4 files finished · 2 analysed · 2 refused");
-        assertThat(UI.getCurrent().getPollInterval()).as("stops polling once every file has its outcome").isEqualTo(-1);
+        assertThat(page.progress.following()).as("stops following once every file has its outcome").isFalse();
         RouterLink result = (RouterLink) GridKt._getCellComponent(page.progress.grid, 0, "result").getChildren()
                 .filter(RouterLink.class::isInstance).findFirst().orElseThrow();
         assertThat(result.getHref()).startsWith("analysis/");
@@ -129,9 +134,14 @@ class BatchViewsTest extends KaribuTest {
         assertThat(_find(NewBatchView.class)).isEmpty();
     }
 
-    /** Reads the batch again as the page's poll does, until every file has its outcome (generous bound). */
+    /**
+     * Lets the changes the server pushes reach the page (Karibu holds the session, so what the feed's thread hands to
+     * UI.access waits in the UI's queue), until every file has its outcome (generous bound). The page itself is not
+     * asked to read again: what it shows arrived by push.
+     */
     private static void awaitComplete(BatchProgress progress) {
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        MockVaadin.runUIQueue();
         while (!progress.batch().orElseThrow().complete()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("Batch not complete: " + progress.summary.getText());
@@ -142,7 +152,7 @@ class BatchViewsTest extends KaribuTest {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
             }
-            progress.refresh();
+            MockVaadin.runUIQueue();
         }
     }
 

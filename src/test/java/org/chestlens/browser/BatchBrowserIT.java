@@ -46,6 +46,9 @@ class BatchBrowserIT extends JourneyTest {
         input.sendKeys(String.join("\n", List.of(a, b, notes, zip).stream()
                 .map(p -> p.toAbsolutePath().normalize().toString()).toList()));
 
+        // Progress arrives by server push: the page loaded Vaadin's push client when the batch started (it does not poll).
+        wait.until(d -> (Boolean) js().executeScript("return performance.getEntriesByType('resource')"
+                + ".some(function (e) { return e.name.indexOf('vaadinPush') >= 0; });"));
         wait.until(d -> d.findElement(By.id("batch-summary")).getText().startsWith("5 of 5 files finished"));
         assertThat(text("batch-summary")).contains("3 analysed", "2 refused");
         assertThat(driver.getCurrentUrl()).as("the address names the batch").matches(".*/batches/[A-Za-z0-9_-]{22}$");
