@@ -139,7 +139,7 @@ class DicomDecoderTest {
     @Test
     void twelveBitLossyJpegInFragmentsAsMonochrome1() {
         // DCMTK's 12-bit JPEG stream in a file of another writer: split across fragments, MONOCHROME1, no window.
-        byte[] jpeg = Jpeg12DecoderTest.jpegOf(DicomCorpus.committed("generated/dcmtk_jpeg_extended_12bit.dcm"));
+        byte[] jpeg = DicomCorpus.jpegStream("generated/dcmtk_jpeg_extended_12bit.dcm");
         int third = jpeg.length / 3;
         byte[] file = DicomFiles.of(DicomDecoder.JPEG_EXTENDED).image(192, 192, 16, 12, false, "MONOCHROME1")
                 .encapsulated(List.of(java.util.Arrays.copyOf(jpeg, third), java.util.Arrays.copyOfRange(jpeg, third, jpeg.length)))

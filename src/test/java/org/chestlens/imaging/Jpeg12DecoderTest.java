@@ -53,7 +53,7 @@ class Jpeg12DecoderTest {
 
     @Test
     void sixteenBitQuantisationTablesOfALowQualityFileDecodeToDcmtksPixels() {
-        byte[] jpeg = jpegOf(DicomCorpus.committed("generated/dcmtk_jpeg_extended_12bit_q10.dcm"));
+        byte[] jpeg = DicomCorpus.jpegStream("generated/dcmtk_jpeg_extended_12bit_q10.dcm");
         assertThat(jpeg[segment(jpeg, 0xdb) + 4] >> 4).as("the DQT segment's precision: 16 bits").isEqualTo(1);
         assertCloseToReference(decode(jpeg), "generated/dcmtk_jpeg_extended_12bit_q10_dcmd.dcm");
     }
@@ -76,7 +76,7 @@ class Jpeg12DecoderTest {
 
     @Test
     void subsampledTwelveBitColourIsRefusedAsUnsupported() {
-        byte[] jpeg = jpegOf(DicomCorpus.committed("generated/dcmtk_jpeg_extended_12bit_ybr_full_422.dcm"));
+        byte[] jpeg = DicomCorpus.jpegStream("generated/dcmtk_jpeg_extended_12bit_ybr_full_422.dcm");
         assertThatThrownBy(() -> Jpeg12Decoder.decode(jpeg, LIMITS, ImageProblem.DICOM_UNSUPPORTED))
                 .isInstanceOfSatisfying(InvalidImageException.class, e -> {
                     assertThat(e.problem()).isEqualTo(ImageProblem.DICOM_UNSUPPORTED);
@@ -92,7 +92,7 @@ class Jpeg12DecoderTest {
         for (DicomCorpus.Entry file : DicomCorpus.wheel(wheel.get())) {
             // JPEG-lossy.dcm is the original: its scan header says Ss = Se = 0, which libjpeg (DCMTK) ignores too.
             if (file.name().equals("test_files/JPEG-lossy.dcm") || file.name().equals("test_files/JPGExtended.dcm")) {
-                assertThat(difference(decode(jpegOf(file.bytes())).samples(), reference).max()).as(file.name())
+                assertThat(difference(decode(DicomCorpus.jpegStream(file.bytes())).samples(), reference).max()).as(file.name())
                         .isLessThanOrEqualTo(1);
             }
         }
@@ -101,7 +101,7 @@ class Jpeg12DecoderTest {
     @Test
     void eightBitBaselineMatchesTheJdksDecoder() {
         // DCMTK's 8-bit baseline file and a JDK-written JPEG: the JDK's libjpeg (accurate integer IDCT) as the peer.
-        for (byte[] jpeg : List.of(jpegOf(DicomCorpus.committed("generated/dcmtk_jpeg_baseline_8bit.dcm")),
+        for (byte[] jpeg : List.of(DicomCorpus.jpegStream("generated/dcmtk_jpeg_baseline_8bit.dcm"),
                 TestImages.jpeg(TestImages.phantomChest(203, 171, 7)))) {
             Jpeg12Decoder.Image image = decode(jpeg);
             assertThat(image.precision()).isEqualTo(8);
@@ -127,7 +127,7 @@ class Jpeg12DecoderTest {
 
     @Test
     void aOneComponentScanIsOneBlockPerUnitWhateverItsSamplingFactorsSay() {
-        byte[] jpeg = jpegOf(DicomCorpus.committed("generated/dcmtk_jpeg_extended_12bit.dcm"));
+        byte[] jpeg = DicomCorpus.jpegStream("generated/dcmtk_jpeg_extended_12bit.dcm");
         int[] expected = decode(jpeg).samples();
         int sof = segment(jpeg, 0xc1);
         for (int factors : new int[] {0x22, 0x12, 0x41, 0x44}) {
@@ -140,7 +140,7 @@ class Jpeg12DecoderTest {
     @Test
     void tablesMayShareASegmentAndUseAnySlot() {
         // DCMTK writes each Huffman table in its own segment, in slot 0: merge them into one segment, in slot 3.
-        byte[] jpeg = jpegOf(DicomCorpus.committed("generated/dcmtk_jpeg_extended_12bit.dcm"));
+        byte[] jpeg = DicomCorpus.jpegStream("generated/dcmtk_jpeg_extended_12bit.dcm");
         int[] expected = decode(jpeg).samples();
         int first = segment(jpeg, 0xc4);
         int firstLength = u16(jpeg, first + 2);
@@ -166,7 +166,7 @@ class Jpeg12DecoderTest {
 
     @Test
     void progressiveArithmeticAndHierarchicalJpegAreRefusedAsUnsupported() {
-        byte[] jpeg = jpegOf(DicomCorpus.committed("generated/dcmtk_jpeg_extended_12bit.dcm"));
+        byte[] jpeg = DicomCorpus.jpegStream("generated/dcmtk_jpeg_extended_12bit.dcm");
         int sof = segment(jpeg, 0xc1);
         for (int marker : new int[] {0xc2, 0xc5, 0xc9, 0xca}) {
             byte[] other = jpeg.clone();
@@ -181,7 +181,7 @@ class Jpeg12DecoderTest {
 
     @Test
     void aHugeDeclaredSizeIsRefusedBeforeAnythingIsAllocated() {
-        byte[] jpeg = jpegOf(DicomCorpus.committed("generated/dcmtk_jpeg_extended_12bit.dcm"));
+        byte[] jpeg = DicomCorpus.jpegStream("generated/dcmtk_jpeg_extended_12bit.dcm");
         int sof = segment(jpeg, 0xc1);
         byte[] huge = jpeg.clone();
         huge[sof + 5] = (byte) 0xff;
@@ -201,7 +201,7 @@ class Jpeg12DecoderTest {
 
     @Test
     void missingTablesAndMisplacedMarkersAreDamage() {
-        byte[] jpeg = jpegOf(DicomCorpus.committed("generated/dcmtk_jpeg_extended_12bit.dcm"));
+        byte[] jpeg = DicomCorpus.jpegStream("generated/dcmtk_jpeg_extended_12bit.dcm");
         assertCorrupt(without(jpeg, 0xc4), "Huffman table");
         assertCorrupt(without(jpeg, 0xdb), "quantisation table");
         assertCorrupt(without(jpeg, 0xc1), "frame header");
@@ -224,7 +224,7 @@ class Jpeg12DecoderTest {
 
     @Test
     void everyTruncationIsRefusedOrDecodedNeverAnotherException() {
-        byte[] jpeg = jpegOf(DicomCorpus.committed("pydicom/JPGExtended.dcm"));
+        byte[] jpeg = DicomCorpus.jpegStream("pydicom/JPGExtended.dcm");
         int[] full = decode(jpeg).samples();
         assertTimeoutPreemptively(NO_HANG, () -> {
             int decoded = 0;
@@ -242,7 +242,7 @@ class Jpeg12DecoderTest {
 
     @Test
     void flippedBytesAreRefusedOrDecodedNeverAnotherException() {
-        byte[] jpeg = jpegOf(DicomCorpus.committed("generated/dcmtk_jpeg_extended_12bit.dcm"));
+        byte[] jpeg = DicomCorpus.jpegStream("generated/dcmtk_jpeg_extended_12bit.dcm");
         Random random = new Random(14);
         assertTimeoutPreemptively(NO_HANG, () -> {
             int refused = 0;
@@ -275,7 +275,7 @@ class Jpeg12DecoderTest {
     }
 
     private static Jpeg12Decoder.Image decodeDicom(String name) {
-        return decode(jpegOf(DicomCorpus.committed(name)));
+        return decode(DicomCorpus.jpegStream(name));
     }
 
     private static void assertCorrupt(byte[] jpeg, String says) {
@@ -311,22 +311,6 @@ class Jpeg12DecoderTest {
             differing += d > 0 ? 1 : 0;
         }
         return new Difference(max, sum / (double) a.length, differing);
-    }
-
-    /** The JPEG stream of a DICOM file: its pixel data fragments after the offset table, joined. */
-    static byte[] jpegOf(byte[] dicom) {
-        int at = lastIndexOf(dicom, new byte[] {(byte) 0xe0, 0x7f, 0x10, 0x00, 'O', 'B', 0, 0, -1, -1, -1, -1}) + 12;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        boolean first = true;
-        while (u16le(dicom, at) == 0xfffe && u16le(dicom, at + 2) == 0xe000) {
-            int length = (int) (u16le(dicom, at + 4) | (long) u16le(dicom, at + 6) << 16);
-            if (!first) {
-                out.write(dicom, at + 8, length);
-            }
-            first = false;
-            at += 8 + length;
-        }
-        return out.toByteArray();
     }
 
     /** The 16-bit samples of a deflated explicit VR little endian file (DCMTK's decoded references). */
