@@ -582,6 +582,10 @@ final class DicomDecoder {
         if (header.process() == 0xc2) {
             throw unsupported(header.precision() + "-bit progressive JPEG compression");
         }
+        // Checked before decoding: the memory admission reserved what the data set's size needs, not the stream's.
+        if (header.width() != w || header.height() != h) {
+            throw InvalidImageException.corrupt("the DICOM JPEG data does not match the image size");
+        }
         Jpeg12Decoder.Image image = Jpeg12Decoder.decode(stream, limits, ImageProblem.DICOM_UNSUPPORTED);
         if (image.width() != w || image.height() != h) {
             throw InvalidImageException.corrupt("the DICOM JPEG data does not match the image size");

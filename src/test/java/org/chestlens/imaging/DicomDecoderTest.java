@@ -152,10 +152,14 @@ class DicomDecoderTest {
         for (int i = 0; i < samples.length; i++) {
             assertThat(d.grey().pixels()[i] & 0xff).as("pixel %d", i).isEqualTo(255 - (stretched.pixels()[i] & 0xff));
         }
-        // The same stream said to be 128 x 192 by the data set: refused, not cropped or padded.
+        // The same stream said to be 128 x 192 by the data set: refused, not cropped or padded. And a stream that claims
+        // 7000 x 7000 in a 192 x 192 data set is refused before decoding (the memory admission reserved for 192 x 192).
         byte[] mismatch = DicomFiles.of(DicomDecoder.JPEG_EXTENDED).image(128, 192, 16, 12, false, "MONOCHROME2")
                 .encapsulated(List.of(jpeg)).build();
         assertProblem(mismatch, ImageProblem.CORRUPT, "does not match the image size");
+        byte[] larger = DicomFiles.of(DicomDecoder.JPEG_EXTENDED).image(192, 192, 16, 12, false, "MONOCHROME2")
+                .encapsulated(List.of(HostileFiles.jpegWithSize(jpeg, 7000, 7000))).build();
+        assertProblem(larger, ImageProblem.CORRUPT, "does not match the image size");
         // 12-bit progressive JPEG: refused with what to do instead.
         byte[] progressive = jpeg.clone();
         for (int i = 2; i + 1 < progressive.length; i++) {
