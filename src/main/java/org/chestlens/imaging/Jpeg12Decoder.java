@@ -175,7 +175,11 @@ final class Jpeg12Decoder {
                     if (marker >= 0xe0 && marker <= 0xef) {
                         break; // APPn: metadata, not needed for samples
                     }
-                    if (marker >= 0xc2 && marker <= 0xcf && marker != 0xc8 || marker == 0xde || marker == 0xdf) {
+                    boolean frameHeader = marker >= 0xc2 && marker <= 0xcf && marker != 0xc8 && marker != 0xcc;
+                    if (frameHeader && components != null) {
+                        throw InvalidImageException.corrupt("the JPEG data has two frame headers");
+                    }
+                    if (frameHeader || marker == 0xcc || marker == 0xde || marker == 0xdf) {
                         throw refuse(codingOf(marker));
                     }
                     throw InvalidImageException.corrupt("the JPEG data has an unknown marker");
@@ -195,8 +199,9 @@ final class Jpeg12Decoder {
     }
 
     private InvalidImageException refuse(String what) {
+        String formats = what.startsWith("lossless") ? "or as JPEG 2000" : "as JPEG lossless or as JPEG 2000";
         return new InvalidImageException(unsupported, "The image is compressed with " + what + ", which this server "
-                + "cannot read. Please export it uncompressed, as JPEG lossless or as JPEG 2000, or upload a PNG.");
+                + "cannot read. Please export it uncompressed, " + formats + ", or upload a PNG.");
     }
 
     /** SOF0/SOF1 (B.2.2): precision, size, and each component's sampling factors and quantisation table. */
