@@ -68,6 +68,11 @@ write("phantom_8bit.dcm", (grey >> 4).astype(np.uint8), bits=8, stored=8)
 colour = np.stack([(grey >> 4).astype(np.uint8)] * 3, axis=-1)
 colour[..., 0] = np.clip(colour[..., 0].astype(int) + 30, 0, 255)  # a warm tint, like a photographed film
 write("phantom_rgb.dcm", colour, photometric="RGB", samples=3, bits=8, stored=8)
+# A small 12-bit colour phantom for 12-bit lossy JPEG of three components (drawn last: the files above keep their noise).
+small = phantom(96, rng)
+colour12 = np.stack([small] * 3, axis=-1)
+colour12[..., 0] = np.clip(colour12[..., 0].astype(int) + 480, 0, 4095)
+write("phantom_rgb12.dcm", colour12, photometric="RGB", samples=3, bits=16, stored=12)
 PY
 # DCMTK: JPEG lossless process 14 SV1 (16 bits allocated, 12 stored), 12-bit lossy JPEG extended (process 4),
 # 8-bit baseline, and baseline colour in YBR_FULL_422.
@@ -75,9 +80,23 @@ dcmcjpeg +e1 phantom_uncompressed.dcm "$here/dcmtk_jpeg_lossless_sv1_12bit.dcm"
 dcmcjpeg +ee phantom_uncompressed.dcm "$here/dcmtk_jpeg_extended_12bit.dcm"
 dcmcjpeg +eb phantom_8bit.dcm "$here/dcmtk_jpeg_baseline_8bit.dcm"
 dcmcjpeg +eb +cy +s2 phantom_rgb.dcm "$here/dcmtk_jpeg_baseline_ybr_full_422.dcm"
+# More 12-bit lossy JPEG (ChestLens decodes it itself): quality 10 (16-bit quantisation tables), colour 4:4:4
+# (read) and 4:2:2 (refused).
+dcmcjpeg +ee +q 10 phantom_uncompressed.dcm "$here/dcmtk_jpeg_extended_12bit_q10.dcm"
+dcmcjpeg +ee +s4 phantom_rgb12.dcm "$here/dcmtk_jpeg_extended_12bit_ybr_full.dcm"
+dcmcjpeg +ee +s2 phantom_rgb12.dcm "$here/dcmtk_jpeg_extended_12bit_ybr_full_422.dcm"
 # GDCM: JPEG 2000 (lossless, 12-bit), JPEG-LS (refused here), RLE.
 gdcmconv --j2k phantom_uncompressed.dcm "$here/gdcm_j2k_lossless_12bit.dcm"
 gdcmconv --jpegls phantom_uncompressed.dcm "$here/gdcm_jpegls_lossless_12bit.dcm"
 gdcmconv --rle phantom_uncompressed.dcm "$here/gdcm_rle_12bit.dcm"
 cp phantom_uncompressed.dcm "$here/pydicom_uncompressed_12bit.dcm"
+# DCMTK's decoding of each 12-bit lossy JPEG file (the reference Jpeg12DecoderTest compares with): samples as coded,
+# colour not converted (+cn), then deflated (dcmconv +td) to keep the repository small. NEMA's NM1_JPLY comes from
+# the wheel and goes next to its copy in ../pydicom.
+for f in dcmtk_jpeg_extended_12bit dcmtk_jpeg_extended_12bit_q10 dcmtk_jpeg_extended_12bit_ybr_full; do
+  dcmdjpeg +cn "$here/$f.dcm" decoded.dcm
+  dcmconv +td decoded.dcm "$here/${f}_dcmd.dcm"
+done
+dcmdjpeg +cn pydicom/pydicom/data/test_files/JPGExtended.dcm decoded.dcm
+dcmconv +td decoded.dcm "$here/../pydicom/JPGExtended_dcmd.dcm"
 ls -l "$here"

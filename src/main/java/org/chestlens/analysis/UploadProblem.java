@@ -21,7 +21,7 @@ public enum UploadProblem {
     DICOM_NOT_IMAGE(422),
     /** A DICOM object with more than one frame (cine, tomosynthesis, ...). */
     DICOM_MULTIFRAME(422),
-    /** A DICOM encoding this server cannot read (e.g. 12-bit lossy JPEG, JPEG-LS), or a data set it will not parse (sequences nested too deep). */
+    /** A DICOM encoding this server cannot read (e.g. JPEG-LS, subsampled 12-bit colour), or a data set it will not parse (sequences nested too deep). */
     DICOM_UNSUPPORTED(422),
     /** A detail of the request is invalid (study date in the future, note too long, unknown patient...). */
     INVALID_DETAILS(400),

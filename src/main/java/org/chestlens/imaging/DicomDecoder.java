@@ -21,13 +21,14 @@ import java.util.zip.Inflater;
  *       sequences nested at most {@value #MAX_SEQUENCE_DEPTH} deep;</li>
  *   <li>native pixel data, 8 or 16 bits allocated, any bits stored, signed or unsigned, 1 or 3 samples; RLE lossless
  *       (decoded here: PackBits); JPEG baseline and extended 8-bit, JPEG lossless (process 14, any predictor) via
- *       TwelveMonkeys ImageIO; JPEG 2000 (lossless and lossy) via jai-imageio-jpeg2000;</li>
+ *       TwelveMonkeys ImageIO; 12-bit lossy JPEG (extended, process 4) via our own {@link Jpeg12Decoder} (grey, or
+ *       colour not subsampled); JPEG 2000 (lossless and lossy) via jai-imageio-jpeg2000;</li>
  *   <li>MONOCHROME1 (inverted after windowing), MONOCHROME2, RGB, YBR_FULL, YBR_FULL_422 (native or JPEG),
  *       YBR_RCT/YBR_ICT (JPEG 2000);</li>
  *   <li>Rescale Slope/Intercept, then the first VOI window (LINEAR, LINEAR_EXACT or SIGMOID) or else the VOI LUT
  *       sequence, or else min-max over the image (identity for plain 8-bit data).</li>
  * </ul>
- * Refused with a message: 12-bit lossy JPEG (no decoder on Maven Central reads it), JPEG-LS, arithmetic-coded or
+ * Refused with a message: 12-bit progressive JPEG or subsampled 12-bit colour, JPEG-LS, arithmetic-coded or
  * hierarchical JPEG, MPEG/HEVC video, several frames, palette colour, 1- and 32-bit data, floating-point data.
  * Only the tags above are read for decoding; {@link #studyTags} reads the patient ID and study date for batch
  * uploads, which group files by patient (hashed there, never stored); nothing else leaves this class.
@@ -459,7 +460,7 @@ final class DicomDecoder {
         int[] values = switch (codec) {
             case NATIVE -> nativeSamples(pixels, samples, allocated, columns, photometric);
             case RUN_LENGTH -> rle(columns, rows, samples, allocated);
-            case JPEG, JPEG_2000 -> compressed(codec, columns, rows, samples);
+            case JPEG, JPEG_2000 -> compressed(codec, columns, rows, samples, limits);
         };
         if (samples == 3) {
             boolean ybr = switch (codec) {
@@ -566,7 +567,7 @@ final class DicomDecoder {
     }
 
     /** JPEG and JPEG 2000 pixel data, decoded by ImageIO plugins to raw samples (no colour conversion). */
-    private int[] compressed(Codec codec, int w, int h, int samples) {
+    private int[] compressed(Codec codec, int w, int h, int samples, ImageLimits limits) {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         fragments.forEach(all::writeBytes);
         byte[] stream = all.toByteArray();
@@ -581,13 +582,11 @@ final class DicomDecoder {
             if (process != 0xc0 && process != 0xc1 && process != 0xc2 && process != 0xc3) {
                 throw unsupported("arithmetic-coded or hierarchical JPEG compression");
             }
+            colourTransformed = JpegSegments.colourTransformed(stream);
             if (process != 0xc3 && header.precision() != 8) {
                 // TwelveMonkeys hands lossy JPEG to the JDK's 8-bit decoder; nothing on Maven Central decodes 12-bit DCT.
-                throw new InvalidImageException(ImageProblem.DICOM_UNSUPPORTED, "This DICOM file is compressed with "
-                        + header.precision() + "-bit lossy JPEG (JPEG Extended), which this server cannot read. Please "
-                        + "export it uncompressed, as JPEG lossless or as JPEG 2000, or upload a PNG.");
+                return twelveBit(stream, header, w, h, samples, limits);
             }
-            colourTransformed = JpegSegments.colourTransformed(stream);
             // Raw samples are read and colour is converted here, so the decoder needs no APPn segment; dropping them
             // spares it malformed ones (a short Adobe segment stops the JDK's parser, libjpeg skips it).
             stream = JpegSegments.strip(stream, false);
@@ -606,6 +605,27 @@ final class DicomDecoder {
                     + " colour components where the file says " + samples);
         }
         return raster.getPixels(raster.getMinX(), raster.getMinY(), w, h, new int[w * h * samples]);
+    }
+
+    /** 12-bit lossy JPEG (JPEG Extended, process 4): sequential Huffman-coded DCT, read by our own decoder. */
+    private static int[] twelveBit(byte[] stream, JpegSegments.Header header, int w, int h, int samples,
+            ImageLimits limits) {
+        if (header.process() == 0xc2) {
+            throw unsupported(header.precision() + "-bit progressive JPEG compression");
+        }
+        // Checked before decoding: the memory admission reserved what the data set's size needs, not the stream's.
+        if (header.width() != w || header.height() != h) {
+            throw InvalidImageException.corrupt("the DICOM JPEG data does not match the image size");
+        }
+        Jpeg12Decoder.Image image = Jpeg12Decoder.decode(stream, limits, ImageProblem.DICOM_UNSUPPORTED);
+        if (image.width() != w || image.height() != h) {
+            throw InvalidImageException.corrupt("the DICOM JPEG data does not match the image size");
+        }
+        if (image.components() != samples) {
+            throw InvalidImageException.corrupt("the DICOM JPEG data has " + image.components()
+                    + " colour components where the file says " + samples);
+        }
+        return image.samples();
     }
 
     /** A raw JPEG 2000 codestream (SOC + SIZ) or a JP2 file (signature box). */

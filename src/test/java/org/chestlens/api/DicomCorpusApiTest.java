@@ -57,9 +57,10 @@ class DicomCorpusApiTest extends KaribuTest {
 
     @Test
     void theNamedFilesOfTheIssueAreAnalysed() throws Exception {
-        // Before: 422 "corrupt" for both, and 422 "dicom-unsupported" for JPEG lossless and JPEG 2000.
+        // Before: 422 "corrupt" for both, and 422 "dicom-unsupported" for JPEG lossless, JPEG 2000 and 12-bit lossy JPEG.
         for (String name : List.of("pydicom/SC_rgb_jpeg.dcm", "pydicom/SC_ybr_full_422_uncompressed.dcm",
-                "generated/dcmtk_jpeg_lossless_sv1_12bit.dcm", "generated/gdcm_j2k_lossless_12bit.dcm")) {
+                "generated/dcmtk_jpeg_lossless_sv1_12bit.dcm", "generated/gdcm_j2k_lossless_12bit.dcm",
+                "generated/dcmtk_jpeg_extended_12bit.dcm", "pydicom/JPGExtended.dcm")) {
             MockHttpServletResponse response = mvc.perform(multipart("/api/v1/analyses")
                     .file(new MockMultipartFile("file", "x.dcm", "application/dicom", DicomCorpus.committed(name))))
                     .andReturn().getResponse();

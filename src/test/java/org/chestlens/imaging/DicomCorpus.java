@@ -1,5 +1,6 @@
 package org.chestlens.imaging;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -7,6 +8,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -55,6 +57,43 @@ public final class DicomCorpus {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The JPEG stream of a committed file (e.g. "generated/dcmtk_jpeg_extended_12bit.dcm"): see {@link #jpegStream(byte[])}. */
+    public static byte[] jpegStream(String name) {
+        return jpegStream(committed(name));
+    }
+
+    /**
+     * The JPEG stream of an explicit VR little endian file with encapsulated pixel data: its fragments after the
+     * offset table, joined.
+     */
+    public static byte[] jpegStream(byte[] dicom) {
+        byte[] tag = {(byte) 0xe0, 0x7f, 0x10, 0x00, 'O', 'B', 0, 0, -1, -1, -1, -1};
+        int at = -1;
+        for (int i = dicom.length - tag.length; i >= 0 && at < 0; i--) {
+            if (Arrays.equals(dicom, i, i + tag.length, tag, 0, tag.length)) {
+                at = i + tag.length;
+            }
+        }
+        if (at < 0) {
+            throw new IllegalArgumentException("no encapsulated pixel data");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        boolean offsetTable = true;
+        while (at + 8 <= dicom.length && le32(dicom, at) == 0xe000fffe) {
+            int length = le32(dicom, at + 4);
+            if (!offsetTable) {
+                out.write(dicom, at + 8, length);
+            }
+            offsetTable = false;
+            at += 8 + length;
+        }
+        return out.toByteArray();
+    }
+
+    private static int le32(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24;
     }
 
     /**

@@ -137,6 +137,42 @@ class DicomDecoderTest {
     }
 
     @Test
+    void twelveBitLossyJpegInFragmentsAsMonochrome1() {
+        // DCMTK's 12-bit JPEG stream in a file of another writer: split across fragments, MONOCHROME1, no window.
+        byte[] jpeg = DicomCorpus.jpegStream("generated/dcmtk_jpeg_extended_12bit.dcm");
+        int third = jpeg.length / 3;
+        byte[] file = DicomFiles.of(DicomDecoder.JPEG_EXTENDED).image(192, 192, 16, 12, false, "MONOCHROME1")
+                .encapsulated(List.of(java.util.Arrays.copyOf(jpeg, third), java.util.Arrays.copyOfRange(jpeg, third, jpeg.length)))
+                .build();
+        DecodedImage d = DECODER.decode(file);
+        assertThat(d.bitDepth()).isEqualTo(16);
+        // The decoder's samples, min-max stretched (no window in this file), then inverted.
+        int[] samples = Jpeg12Decoder.decode(jpeg, ImageLimits.DEFAULT, ImageProblem.DICOM_UNSUPPORTED).samples();
+        GreyImage stretched = Rasters.stretch(samples, 192, 192);
+        for (int i = 0; i < samples.length; i++) {
+            assertThat(d.grey().pixels()[i] & 0xff).as("pixel %d", i).isEqualTo(255 - (stretched.pixels()[i] & 0xff));
+        }
+        // The same stream said to be 128 x 192 by the data set: refused, not cropped or padded. And a stream that claims
+        // 7000 x 7000 in a 192 x 192 data set is refused before decoding (the memory admission reserved for 192 x 192).
+        byte[] mismatch = DicomFiles.of(DicomDecoder.JPEG_EXTENDED).image(128, 192, 16, 12, false, "MONOCHROME2")
+                .encapsulated(List.of(jpeg)).build();
+        assertProblem(mismatch, ImageProblem.CORRUPT, "does not match the image size");
+        byte[] larger = DicomFiles.of(DicomDecoder.JPEG_EXTENDED).image(192, 192, 16, 12, false, "MONOCHROME2")
+                .encapsulated(List.of(HostileFiles.jpegWithSize(jpeg, 7000, 7000))).build();
+        assertProblem(larger, ImageProblem.CORRUPT, "does not match the image size");
+        // 12-bit progressive JPEG: refused with what to do instead.
+        byte[] progressive = jpeg.clone();
+        for (int i = 2; i + 1 < progressive.length; i++) {
+            if ((progressive[i] & 0xff) == 0xff && (progressive[i + 1] & 0xff) == 0xc1) {
+                progressive[i + 1] = (byte) 0xc2;
+                break;
+            }
+        }
+        assertProblem(DicomFiles.of(DicomDecoder.JPEG_EXTENDED).image(192, 192, 16, 12, false, "MONOCHROME2")
+                .encapsulated(List.of(progressive)).build(), ImageProblem.DICOM_UNSUPPORTED, "12-bit progressive JPEG");
+    }
+
+    @Test
     void rleLossless8And16Bit() {
         byte[] px8 = ramp8();
         int[] values8 = new int[px8.length];

@@ -60,6 +60,8 @@ public final class HostileFiles {
                 refused("DICOM preamble only", concat(new byte[128], "DICM".getBytes(StandardCharsets.US_ASCII)), 422,
                         "corrupt", "dicom-not-image"),
                 refused("DICOM cut short", Arrays.copyOf(dicom(), 400), 422, "corrupt", "dicom-not-image"),
+                refused("12-bit lossy JPEG DICOM whose JPEG data is cut short", twelveBitJpegDicom(false), 422, "corrupt"),
+                refused("12-bit lossy JPEG DICOM whose JPEG says 60000 x 60000", twelveBitJpegDicom(true), 422, "corrupt"),
                 new Entry("PNG followed by HTML (polyglot)", concat(png, html), 201, Set.of()),
                 new Entry("black 7000 x 7000 PNG (49 MP in a few KB)", blackPng(7000, 7000), 201, Set.of()),
                 new Entry("16-bit RGBA PNG", rgba16Png(1500, 1400), 201, Set.of()));
@@ -69,6 +71,21 @@ public final class HostileFiles {
         return new Entry(name, bytes, status, Set.of(codes));
     }
 
+
+    /**
+     * DCMTK's 12-bit lossy JPEG stream in an intact DICOM container (192 x 192), the stream either cut at two thirds
+     * or with a frame header claiming 60000 x 60000: only the 12-bit JPEG decoder can tell.
+     */
+    static byte[] twelveBitJpegDicom(boolean headerBomb) {
+        byte[] jpeg = DicomCorpus.jpegStream("generated/dcmtk_jpeg_extended_12bit.dcm");
+        if (headerBomb) {
+            jpeg = jpegWithSize(jpeg, 60_000, 60_000);
+        } else {
+            jpeg = Arrays.copyOf(jpeg, jpeg.length * 2 / 3);
+        }
+        return DicomFiles.of(DicomDecoder.JPEG_EXTENDED).image(192, 192, 16, 12, false, "MONOCHROME2")
+                .encapsulated(List.of(jpeg)).build();
+    }
 
     public static byte[] concat(byte[] a, byte[] b) {
         byte[] out = Arrays.copyOf(a, a.length + b.length);
@@ -175,7 +192,7 @@ public final class HostileFiles {
     public static byte[] jpegWithSize(byte[] jpeg, int width, int height) {
         byte[] out = jpeg.clone();
         for (int i = 2; i + 9 < out.length; i++) {
-            if ((out[i] & 0xff) == 0xff && ((out[i + 1] & 0xff) == 0xc0 || (out[i + 1] & 0xff) == 0xc2)) {
+            if ((out[i] & 0xff) == 0xff && (out[i + 1] & 0xff) >= 0xc0 && (out[i + 1] & 0xff) <= 0xc2) {
                 out[i + 5] = (byte) (height >> 8);
                 out[i + 6] = (byte) height;
                 out[i + 7] = (byte) (width >> 8);
