@@ -27,7 +27,12 @@ import org.chestlens.inference.Embeddings;
  * its key, owner and findings (about 50 B per case). A search scans every stored case (an exact scan of the
  * quantised vectors; two halves at once for large libraries), keeps the best {@link #candidates(int)} by the
  * quantised score and re-ranks them by the exact float cosine of the embeddings the caller reads back (from
- * PostgreSQL, where they are stored anyway). How close this comes to an exact float search (recall@10), its memory
+ * PostgreSQL, where they are stored anyway). From {@link #DEFAULT_PARTITION_FROM} cases on, an inverted-file
+ * partition ({@link InvertedLists}: about sqrt(N) k-means lists) lets a search scan only the {@code nprobe} lists
+ * nearest the query instead of every case (more if owner filtering leaves too few candidates); it is trained in the
+ * {@code put} that reaches the threshold and re-trained in the one that doubles the size it was trained on (that put
+ * holds the write lock for the training: about a second at 100,000 cases, tens of seconds at 1,000,000); changes in
+ * between go to their nearest list. Smaller libraries stay an exact scan. How close this comes to an exact float search (recall@10), its memory
  * and speed at 100,000 and 1,000,000 cases are measured by the {@code similarity-index} command ({@code tools}).
  * Owned entries are only ever returned to their owner.
  *
@@ -52,8 +57,16 @@ public final class SimilarityIndex {
         Map<Long, float[]> of(Collection<Long> keys);
     }
 
-    /** Below this many cases one thread scans in a few milliseconds: not worth a hand-off. */
+    /** From this many cases a search scans the nearest lists of a partition instead of every case. */
+    public static final int DEFAULT_PARTITION_FROM = 50_000;
+    /**
+     * Lists a partitioned search scans at least: re-ranked recall@10 0.99 on the standard synthetic 1,000,000 cases
+     * (README, "Memory: the similar-case index").
+     */
+    public static final int DEFAULT_NPROBE = 32;
+    private static final long PARTITION_SEED = 16;
     private static final long NO_OWNER = Long.MIN_VALUE;
+    /** Below this many cases one thread scans in a few milliseconds: not worth a hand-off. */
     private static final int PARALLEL_FROM = 20_000;
     /** Cases per direct buffer: 8 MB at 512 dimensions, so growing never copies the vectors already stored. */
     private static final int CHUNK_BITS = 14;
@@ -80,9 +93,61 @@ public final class SimilarityIndex {
     private final Map<String, Integer> codeBits = new HashMap<>();
     /** Stored entries searches looked at so far: what a search costs, for tests (speed is the benchmark's business). */
     private final AtomicLong visits = new AtomicLong();
+    private final int partitionFrom;
+    private final int nprobe;
+    /** Null while the index is smaller than {@link #partitionFrom} (or partitioning is off). */
+    private InvertedLists partition;
 
     public SimilarityIndex(int dimensions) {
+        this(dimensions, DEFAULT_PARTITION_FROM, DEFAULT_NPROBE);
+    }
+
+    /**
+     * @param partitionFrom the size from which searches use the partition ({@link Integer#MAX_VALUE}: never)
+     * @param nprobe the lists a partitioned search scans at least
+     */
+    public SimilarityIndex(int dimensions, int partitionFrom, int nprobe) {
+        if (partitionFrom < 1 || nprobe < 1) {
+            throw new IllegalArgumentException("partitionFrom and nprobe must be positive");
+        }
         this.dimensions = dimensions;
+        this.partitionFrom = partitionFrom;
+        this.nprobe = nprobe;
+    }
+
+    /** The number of lists of the partition, 0 while there is none. */
+    public int lists() {
+        lock.readLock().lock();
+        try {
+            return partition == null ? 0 : partition.lists();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Trains the partition anew on the cases stored now (if the index is large enough to have one): what {@code put}
+     * does by itself when the size has doubled since the last training.
+     */
+    public void retrain() {
+        lock.writeLock().lock();
+        try {
+            if (size >= partitionFrom) {
+                partition = InvertedLists.train(dimensions, size, keys.length, this::row, PARTITION_SEED);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Heap held by the partition (centroids and lists), 0 while there is none. */
+    public long partitionHeapBytes() {
+        lock.readLock().lock();
+        try {
+            return partition == null ? 0 : partition.heapBytes();
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     int dimensions() {
@@ -98,8 +163,8 @@ public final class SimilarityIndex {
         }
     }
 
-    /** How many stored entries all searches so far looked at (a search looks at each once per query). */
-    long visits() {
+    /** How many stored entries all searches so far looked at (an unpartitioned search looks at each once). */
+    public long visits() {
         return visits.get();
     }
 
@@ -129,7 +194,8 @@ public final class SimilarityIndex {
         try {
             long bits = bitsOf(entry.findings());
             int at = positions.get(entry.key());
-            if (at < 0) {
+            boolean added = at < 0;
+            if (added) {
                 if (size == keys.length) {
                     int capacity = keys.length * 2;
                     keys = Arrays.copyOf(keys, capacity);
@@ -148,6 +214,15 @@ public final class SimilarityIndex {
             findingBits[at] = bits;
             scales[at] = scale;
             chunks.get(at >>> CHUNK_BITS).put((at & (CHUNK - 1)) * dimensions, quantised);
+            if (partition != null) {
+                if (!added) {
+                    partition.remove(at); // its vector may have changed: back to its nearest list
+                }
+                partition.add(at, partition.nearestList(quantised));
+            }
+            if (size >= partitionFrom && (partition == null || size >= 2 * partition.trainedSize())) {
+                partition = InvertedLists.train(dimensions, size, keys.length, this::row, PARTITION_SEED);
+            }
         } finally {
             lock.writeLock().unlock();
         }
@@ -171,6 +246,12 @@ public final class SimilarityIndex {
                 return;
             }
             int last = --size;
+            if (partition != null) {
+                partition.remove(at);
+                if (at != last) {
+                    partition.move(last, at);
+                }
+            }
             if (at != last) {
                 keys[at] = keys[last];
                 owners[at] = owners[last];
@@ -185,6 +266,10 @@ public final class SimilarityIndex {
             int needed = (size + CHUNK - 1) / CHUNK;
             while (chunks.size() > needed + 1) {
                 chunks.remove(chunks.size() - 1);
+            }
+            // Shrunk well below the threshold: exact again (half, so a library at the threshold does not flap).
+            if (partition != null && size < partitionFrom / 2) {
+                partition = null;
             }
         } finally {
             lock.writeLock().unlock();
@@ -221,14 +306,17 @@ public final class SimilarityIndex {
         if (n <= 0 || query.length != dimensions) {
             return List.of();
         }
+        float[] unit = Embeddings.unitLength(query);
         byte[] q = new byte[dimensions];
-        float qScale = quantise(Embeddings.unitLength(query), q);
+        float qScale = quantise(unit, q);
         long owner = requester.orElse(NO_OWNER);
         List<Hit> out = new ArrayList<>();
         lock.readLock().lock();
         try {
             Best best;
-            if (size < PARALLEL_FROM) {
+            if (partition != null) {
+                best = scanLists(unit, q, owner, n, excludeKey);
+            } else if (size < PARALLEL_FROM) {
                 best = scan(q, owner, n, excludeKey, 0, size);
             } else {
                 // Large libraries: both halves at once (the scan is bound by memory bandwidth and one core).
@@ -253,6 +341,45 @@ public final class SimilarityIndex {
         }
         out.sort(Comparator.comparingDouble(Hit::similarity).reversed());
         return out;
+    }
+
+    /**
+     * The best n by quantised score among the lists nearest the query: at least {@link #nprobe} lists, and more until
+     * n visible candidates are found (owner filtering may leave too few) or every list is scanned. Runs under the
+     * read lock held by the caller.
+     */
+    private Best scanLists(float[] unit, byte[] q, long owner, int n, long excludeKey) {
+        Best best = new Best(n);
+        int d = dimensions;
+        byte[] row = new byte[d];
+        int[] order = partition.order(unit);
+        long looked = 0;
+        for (int l = 0; l < order.length && (l < nprobe || best.size < n); l++) {
+            int[] members = partition.members(order[l]);
+            int count = partition.count(order[l]);
+            for (int m = 0; m < count; m++) {
+                int i = members[m];
+                long o = owners[i];
+                if ((o != NO_OWNER && o != owner) || keys[i] == excludeKey) {
+                    continue;
+                }
+                chunks.get(i >>> CHUNK_BITS).get((i & (CHUNK - 1)) * d, row, 0, d);
+                int s = 0;
+                for (int j = 0; j < d; j++) {
+                    s += row[j] * q[j];
+                }
+                best.offer(s * scales[i], i);
+            }
+            looked += count;
+        }
+        visits.addAndGet(looked);
+        return best;
+    }
+
+    /** The int8 codes of the case at {@code position} (copied into {@code out}) and its scale; under a lock. */
+    private float row(int position, byte[] out) {
+        chunks.get(position >>> CHUNK_BITS).get((position & (CHUNK - 1)) * dimensions, out, 0, dimensions);
+        return scales[position];
     }
 
     /** The best n of entries [from, to) by quantised score. Runs under the read lock held by the caller. */

@@ -14,9 +14,19 @@ public final class SyntheticEmbeddings {
     private final int dimensions;
     private final float[] common;
     private final float[][] groups;
+    private final double groupWeight;
 
     public SyntheticEmbeddings(long seed, int dimensions, int groupCount) {
+        this(seed, dimensions, groupCount, 0.6);
+    }
+
+    /**
+     * @param groupWeight how strongly a case follows its group (0.6 by default; 0: no groups, every case the common
+     *        part plus its own noise, spread evenly over the cone, the hardest case for a partitioned index)
+     */
+    public SyntheticEmbeddings(long seed, int dimensions, int groupCount, double groupWeight) {
         this.seed = seed;
+        this.groupWeight = groupWeight;
         this.dimensions = dimensions;
         SplittableRandom random = new SplittableRandom(seed);
         common = new float[dimensions];
@@ -37,7 +47,7 @@ public final class SyntheticEmbeddings {
         float[] group = groups[random.nextInt(groups.length)];
         float[] v = new float[dimensions];
         for (int d = 0; d < dimensions; d++) {
-            v[d] = (float) Math.max(0, common[d] + 0.6 * group[d] + 0.5 * gaussian(random));
+            v[d] = (float) Math.max(0, common[d] + groupWeight * group[d] + 0.5 * gaussian(random));
         }
         return v;
     }

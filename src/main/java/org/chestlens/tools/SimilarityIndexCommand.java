@@ -21,12 +21,15 @@ import org.chestlens.references.SimilarityIndex;
 import org.chestlens.references.SyntheticEmbeddings;
 
 /**
- * {@code similarity-index [--cases N] [--queries Q] [--dims D] [--json FILE]}: the similar-case index at a size
+ * {@code similarity-index [--cases N] [--queries Q] [--dims D] [--partition on|off] [--nprobe P] [--group-weight W]
+ * [--json FILE]}: the similar-case index at a size
  * no test library reaches, on synthetic embeddings shaped like the models' ({@link SyntheticEmbeddings}); no models,
  * no database. Reports the heap and off-heap memory the index holds, the build time, search latency (p50/p95, int8
  * scan and exact re-ranking of the candidates; in the application the re-ranking reads their float embeddings from
  * PostgreSQL instead) and recall@10 against the exact float search, computed in one pass over the regenerated
- * vectors (they are never all in memory). Run it with the node's heap, e.g. {@code java -Xmx1g -jar chestlens.jar
+ * vectors (they are never all in memory). {@code --partition off} keeps the exact full scan at any size;
+ * {@code --nprobe} sets the lists a partitioned search scans; {@code --group-weight} how grouped the synthetic cases
+ * are (0.6 default; lower is harder for the partition, 0 no groups at all). Run it with the node's heap, e.g. {@code java -Xmx1g -jar chestlens.jar
  * similarity-index --cases 1000000}.
  */
 final class SimilarityIndexCommand {
@@ -41,16 +44,25 @@ final class SimilarityIndexCommand {
         int cases = arguments.intValue("cases", 100_000);
         int queryCount = arguments.intValue("queries", 50);
         int dims = arguments.intValue("dims", 512);
-        if (cases < 1 || queryCount < 1 || dims < 8) {
-            throw new IllegalArgumentException("--cases and --queries need at least 1, --dims at least 8");
+        int nprobe = arguments.intValue("nprobe", SimilarityIndex.DEFAULT_NPROBE);
+        String partitionValue = arguments.value("partition").orElse("on");
+        double groupWeight = Double.parseDouble(arguments.value("group-weight").orElse("0.6"));
+        if (cases < 1 || queryCount < 1 || dims < 8 || nprobe < 1 || groupWeight < 0) {
+            throw new IllegalArgumentException(
+                    "--cases, --queries and --nprobe need at least 1, --dims at least 8, --group-weight at least 0");
         }
-        SyntheticEmbeddings synthetic = new SyntheticEmbeddings(7, dims, Math.max(100, cases / 1000));
+        if (!partitionValue.equals("on") && !partitionValue.equals("off")) {
+            throw new IllegalArgumentException("--partition is on or off");
+        }
+        boolean partitioned = partitionValue.equals("on");
+        SyntheticEmbeddings synthetic = new SyntheticEmbeddings(7, dims, Math.max(100, cases / 1000), groupWeight);
         List<String> codes = List.of("no_finding", "pneumonia", "effusion", "cardiomegaly", "covid_19");
 
         long heapBefore = heapAfterGc();
         long directBefore = directMemory();
         long t0 = System.nanoTime();
-        SimilarityIndex index = new SimilarityIndex(dims);
+        SimilarityIndex index = new SimilarityIndex(dims,
+                partitioned ? SimilarityIndex.DEFAULT_PARTITION_FROM : Integer.MAX_VALUE, nprobe);
         for (int i = 0; i < cases; i++) {
             // One case in ten is a clinician's own (seven clinicians), the rest reference cases.
             Long owner = i % 10 == 0 ? (long) (i % 7) : null;
@@ -59,6 +71,13 @@ final class SimilarityIndexCommand {
         double buildSeconds = (System.nanoTime() - t0) / 1e9;
         long heap = heapAfterGc() - heapBefore;
         long direct = directMemory() - directBefore;
+        // What the last (re-)training alone costs, measured apart from generating the synthetic vectors.
+        double trainSeconds = 0;
+        if (index.lists() > 0) {
+            long t1 = System.nanoTime();
+            index.retrain();
+            trainSeconds = (System.nanoTime() - t1) / 1e9;
+        }
         System.out.printf(Locale.ROOT, "Built %,d cases x %d dimensions in %.1f s; heap %.1f MB, off-heap %.1f MB%n",
                 cases, dims, buildSeconds, heap / 1e6, direct / 1e6);
 
@@ -77,14 +96,17 @@ final class SimilarityIndexCommand {
         List<Double> scanMs = new ArrayList<>();
         int rerankedFound = 0;
         int approximateFound = 0;
+        List<Double> visited = new ArrayList<>();
         for (int q = 0; q < queries.size(); q++) {
             float[] query = queries.get(q);
+            long v = index.visits();
             long a = System.nanoTime();
             List<SimilarityIndex.Hit> approximate = index.approximate(query, Optional.of(REQUESTER), 10, -1);
             long b = System.nanoTime();
             List<SimilarityIndex.Hit> hits = index.search(query, Optional.of(REQUESTER), 10, -1, exact);
             long c = System.nanoTime();
             if (q >= WARMUP) {
+                visited.add((double) (index.visits() - v) / 2);
                 scanMs.add((b - a) / 1e6);
                 searchMs.add((c - b) / 1e6);
                 List<Long> expected = truth.get(q - WARMUP);
@@ -100,6 +122,13 @@ final class SimilarityIndexCommand {
         result.put("heapMB", round(heap / 1e6));
         result.put("offHeapMB", round(direct / 1e6));
         result.put("buildSeconds", round(buildSeconds));
+        result.put("groupWeight", groupWeight);
+        result.put("partition", partitioned);
+        result.put("lists", index.lists());
+        result.put("nprobe", nprobe);
+        result.put("partitionHeapMB", round(index.partitionHeapBytes() / 1e6));
+        result.put("trainSeconds", round(trainSeconds));
+        result.put("visitedPerQueryP50", p(visited, 50));
         result.put("int8ScanP50Ms", round(p(scanMs, 50)));
         result.put("int8ScanP95Ms", round(p(scanMs, 95)));
         result.put("searchP50Ms", round(p(searchMs, 50)));
@@ -109,12 +138,15 @@ final class SimilarityIndexCommand {
         System.out.printf(Locale.ROOT, """
                         similarity index, %,d cases x %d dims (max heap %.0f MB)
                           memory       heap %.1f MB, off-heap (int8 vectors) %.1f MB
-                          build        %.1f s
+                          build        %.1f s (incl. generating the vectors); last training alone %.1f s
+                          partition    %s, %d lists (heap %.1f MB), nprobe %d; cases looked at per query p50 %,.0f
+                          synthetic    group weight %.2f
                           int8 scan    p50 %.1f ms, p95 %.1f ms (top 10, no re-ranking)
                           search       p50 %.1f ms, p95 %.1f ms (int8 scan + exact re-ranking of %d candidates)
                           recall@10    int8 alone %.3f, re-ranked %.3f (vs exact float search, %d queries)
                         """, cases, dims, Runtime.getRuntime().maxMemory() / 1e6, heap / 1e6, direct / 1e6, buildSeconds,
-                p(scanMs, 50), p(scanMs, 95), p(searchMs, 50), p(searchMs, 95), SimilarityIndex.candidates(10),
+                trainSeconds, partitioned ? "on" : "off", index.lists(), index.partitionHeapBytes() / 1e6, nprobe,
+                p(visited, 50), groupWeight, p(scanMs, 50), p(scanMs, 95), p(searchMs, 50), p(searchMs, 95), SimilarityIndex.candidates(10),
                 approximateFound / (10.0 * queryCount), rerankedFound / (10.0 * queryCount), queryCount);
         arguments.value("json").ifPresent(file -> {
             try {
