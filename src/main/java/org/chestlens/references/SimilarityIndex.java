@@ -94,7 +94,7 @@ public final class SimilarityIndex {
     /** Stored entries searches looked at so far: what a search costs, for tests (speed is the benchmark's business). */
     private final AtomicLong visits = new AtomicLong();
     private final int partitionFrom;
-    private final int nprobe;
+    private volatile int nprobe;
     /** Null while the index is smaller than {@link #partitionFrom} (or partitioning is off). */
     private InvertedLists partition;
 
@@ -113,6 +113,14 @@ public final class SimilarityIndex {
         this.dimensions = dimensions;
         this.partitionFrom = partitionFrom;
         this.nprobe = nprobe;
+    }
+
+    /** Sets the lists a partitioned search scans at least (the {@code similarity-index} command compares several). */
+    public void nprobe(int lists) {
+        if (lists < 1) {
+            throw new IllegalArgumentException("nprobe must be positive");
+        }
+        nprobe = lists;
     }
 
     /** The number of lists of the partition, 0 while there is none. */
@@ -353,8 +361,9 @@ public final class SimilarityIndex {
         int d = dimensions;
         byte[] row = new byte[d];
         int[] order = partition.order(unit);
+        int probes = nprobe;
         long looked = 0;
-        for (int l = 0; l < order.length && (l < nprobe || best.size < n); l++) {
+        for (int l = 0; l < order.length && (l < probes || best.size < n); l++) {
             int[] members = partition.members(order[l]);
             int count = partition.count(order[l]);
             for (int m = 0; m < count; m++) {

@@ -8,6 +8,7 @@ import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,14 +22,15 @@ import org.chestlens.references.SimilarityIndex;
 import org.chestlens.references.SyntheticEmbeddings;
 
 /**
- * {@code similarity-index [--cases N] [--queries Q] [--dims D] [--partition on|off] [--nprobe P] [--group-weight W]
+ * {@code similarity-index [--cases N] [--queries Q] [--dims D] [--partition on|off] [--nprobe P[,P...]] [--group-weight W]
  * [--json FILE]}: the similar-case index at a size
  * no test library reaches, on synthetic embeddings shaped like the models' ({@link SyntheticEmbeddings}); no models,
  * no database. Reports the heap and off-heap memory the index holds, the build time, search latency (p50/p95, int8
  * scan and exact re-ranking of the candidates; in the application the re-ranking reads their float embeddings from
  * PostgreSQL instead) and recall@10 against the exact float search, computed in one pass over the regenerated
  * vectors (they are never all in memory). {@code --partition off} keeps the exact full scan at any size;
- * {@code --nprobe} sets the lists a partitioned search scans; {@code --group-weight} how grouped the synthetic cases
+ * {@code --nprobe} sets the lists a partitioned search scans (several, comma-separated, are measured one after the
+ * other on the same index); {@code --group-weight} how grouped the synthetic cases
  * are (0.6 default; lower is harder for the partition, 0 no groups at all). Run it with the node's heap, e.g. {@code java -Xmx1g -jar chestlens.jar
  * similarity-index --cases 1000000}.
  */
@@ -44,10 +46,11 @@ final class SimilarityIndexCommand {
         int cases = arguments.intValue("cases", 100_000);
         int queryCount = arguments.intValue("queries", 50);
         int dims = arguments.intValue("dims", 512);
-        int nprobe = arguments.intValue("nprobe", SimilarityIndex.DEFAULT_NPROBE);
+        List<Integer> nprobes = Arrays.stream(arguments.value("nprobe").orElse(String.valueOf(SimilarityIndex.DEFAULT_NPROBE))
+                .split(",")).map(String::trim).map(Integer::parseInt).toList();
         String partitionValue = arguments.value("partition").orElse("on");
         double groupWeight = Double.parseDouble(arguments.value("group-weight").orElse("0.6"));
-        if (cases < 1 || queryCount < 1 || dims < 8 || nprobe < 1 || groupWeight < 0) {
+        if (cases < 1 || queryCount < 1 || dims < 8 || nprobes.stream().anyMatch(n -> n < 1) || groupWeight < 0) {
             throw new IllegalArgumentException(
                     "--cases, --queries and --nprobe need at least 1, --dims at least 8, --group-weight at least 0");
         }
@@ -62,7 +65,7 @@ final class SimilarityIndexCommand {
         long directBefore = directMemory();
         long t0 = System.nanoTime();
         SimilarityIndex index = new SimilarityIndex(dims,
-                partitioned ? SimilarityIndex.DEFAULT_PARTITION_FROM : Integer.MAX_VALUE, nprobe);
+                partitioned ? SimilarityIndex.DEFAULT_PARTITION_FROM : Integer.MAX_VALUE, nprobes.get(0));
         for (int i = 0; i < cases; i++) {
             // One case in ten is a clinician's own (seven clinicians), the rest reference cases.
             Long owner = i % 10 == 0 ? (long) (i % 7) : null;
@@ -92,28 +95,6 @@ final class SimilarityIndexCommand {
             keys.forEach(key -> out.put(key, synthetic.vector(key)));
             return out;
         };
-        List<Double> searchMs = new ArrayList<>();
-        List<Double> scanMs = new ArrayList<>();
-        int rerankedFound = 0;
-        int approximateFound = 0;
-        List<Double> visited = new ArrayList<>();
-        for (int q = 0; q < queries.size(); q++) {
-            float[] query = queries.get(q);
-            long v = index.visits();
-            long a = System.nanoTime();
-            List<SimilarityIndex.Hit> approximate = index.approximate(query, Optional.of(REQUESTER), 10, -1);
-            long b = System.nanoTime();
-            List<SimilarityIndex.Hit> hits = index.search(query, Optional.of(REQUESTER), 10, -1, exact);
-            long c = System.nanoTime();
-            if (q >= WARMUP) {
-                visited.add((double) (index.visits() - v) / 2);
-                scanMs.add((b - a) / 1e6);
-                searchMs.add((c - b) / 1e6);
-                List<Long> expected = truth.get(q - WARMUP);
-                approximateFound += (int) approximate.stream().filter(h -> expected.contains(h.entry().key())).count();
-                rerankedFound += (int) hits.stream().filter(h -> expected.contains(h.entry().key())).count();
-            }
-        }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("cases", cases);
         result.put("dimensions", dims);
@@ -125,29 +106,64 @@ final class SimilarityIndexCommand {
         result.put("groupWeight", groupWeight);
         result.put("partition", partitioned);
         result.put("lists", index.lists());
-        result.put("nprobe", nprobe);
         result.put("partitionHeapMB", round(index.partitionHeapBytes() / 1e6));
         result.put("trainSeconds", round(trainSeconds));
-        result.put("visitedPerQueryP50", p(visited, 50));
-        result.put("int8ScanP50Ms", round(p(scanMs, 50)));
-        result.put("int8ScanP95Ms", round(p(scanMs, 95)));
-        result.put("searchP50Ms", round(p(searchMs, 50)));
-        result.put("searchP95Ms", round(p(searchMs, 95)));
-        result.put("recallAt10Int8", round(approximateFound / (10.0 * queryCount)));
-        result.put("recallAt10Reranked", round(rerankedFound / (10.0 * queryCount)));
         System.out.printf(Locale.ROOT, """
-                        similarity index, %,d cases x %d dims (max heap %.0f MB)
-                          memory       heap %.1f MB, off-heap (int8 vectors) %.1f MB
+                        similarity index, %,d cases x %d dims (max heap %.0f MB), synthetic group weight %.2f
+                          memory       heap %.1f MB (partition %.1f MB of it), off-heap (int8 vectors) %.1f MB
                           build        %.1f s (incl. generating the vectors); last training alone %.1f s
-                          partition    %s, %d lists (heap %.1f MB), nprobe %d; cases looked at per query p50 %,.0f
-                          synthetic    group weight %.2f
-                          int8 scan    p50 %.1f ms, p95 %.1f ms (top 10, no re-ranking)
-                          search       p50 %.1f ms, p95 %.1f ms (int8 scan + exact re-ranking of %d candidates)
-                          recall@10    int8 alone %.3f, re-ranked %.3f (vs exact float search, %d queries)
-                        """, cases, dims, Runtime.getRuntime().maxMemory() / 1e6, heap / 1e6, direct / 1e6, buildSeconds,
-                trainSeconds, partitioned ? "on" : "off", index.lists(), index.partitionHeapBytes() / 1e6, nprobe,
-                p(visited, 50), groupWeight, p(scanMs, 50), p(scanMs, 95), p(searchMs, 50), p(searchMs, 95), SimilarityIndex.candidates(10),
-                approximateFound / (10.0 * queryCount), rerankedFound / (10.0 * queryCount), queryCount);
+                          partition    %s, %d lists
+                        """, cases, dims, Runtime.getRuntime().maxMemory() / 1e6, groupWeight, heap / 1e6,
+                index.partitionHeapBytes() / 1e6, direct / 1e6, buildSeconds, trainSeconds, partitioned ? "on" : "off",
+                index.lists());
+        List<Map<String, Object>> runs = new ArrayList<>();
+        for (int nprobe : nprobes) {
+            index.nprobe(nprobe);
+            List<Double> searchMs = new ArrayList<>();
+            List<Double> scanMs = new ArrayList<>();
+            List<Double> visited = new ArrayList<>();
+            int rerankedFound = 0;
+            int approximateFound = 0;
+            for (int q = 0; q < queries.size(); q++) {
+                float[] query = queries.get(q);
+                long v = index.visits();
+                long a = System.nanoTime();
+                List<SimilarityIndex.Hit> approximate = index.approximate(query, Optional.of(REQUESTER), 10, -1);
+                long b = System.nanoTime();
+                List<SimilarityIndex.Hit> hits = index.search(query, Optional.of(REQUESTER), 10, -1, exact);
+                long c = System.nanoTime();
+                if (q >= WARMUP) {
+                    visited.add((index.visits() - v) / 2.0); // two searches per query
+                    scanMs.add((b - a) / 1e6);
+                    searchMs.add((c - b) / 1e6);
+                    List<Long> expected = truth.get(q - WARMUP);
+                    approximateFound += (int) approximate.stream().filter(h -> expected.contains(h.entry().key())).count();
+                    rerankedFound += (int) hits.stream().filter(h -> expected.contains(h.entry().key())).count();
+                }
+            }
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("nprobe", partitioned ? nprobe : null);
+            run.put("visitedPerQueryP50", p(visited, 50));
+            run.put("int8ScanP50Ms", round(p(scanMs, 50)));
+            run.put("int8ScanP95Ms", round(p(scanMs, 95)));
+            run.put("searchP50Ms", round(p(searchMs, 50)));
+            run.put("searchP95Ms", round(p(searchMs, 95)));
+            run.put("recallAt10Int8", round(approximateFound / (10.0 * queryCount)));
+            run.put("recallAt10Reranked", round(rerankedFound / (10.0 * queryCount)));
+            runs.add(run);
+            System.out.printf(Locale.ROOT, """
+                              nprobe %s: cases looked at per query p50 %,.0f
+                                int8 scan    p50 %.1f ms, p95 %.1f ms (top 10, no re-ranking)
+                                search       p50 %.1f ms, p95 %.1f ms (int8 scan + exact re-ranking of %d candidates)
+                                recall@10    int8 alone %.3f, re-ranked %.3f (vs exact float search, %d queries)
+                            """, partitioned ? nprobe : "- (full scan)", p(visited, 50), p(scanMs, 50), p(scanMs, 95),
+                    p(searchMs, 50), p(searchMs, 95), SimilarityIndex.candidates(10),
+                    approximateFound / (10.0 * queryCount), rerankedFound / (10.0 * queryCount), queryCount);
+            if (!partitioned) {
+                break; // nprobe means nothing without a partition
+            }
+        }
+        result.put("runs", runs);
         arguments.value("json").ifPresent(file -> {
             try {
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(Path.of(file).toFile(), result);
