@@ -33,6 +33,9 @@ final class InvertedLists {
     /** Fine lists of coarse group c are [fineStart[c], fineStart[c + 1]). */
     private final int[] fineStart;
     private final float[] centroids;
+    /** int8 copies of the coarse and fine centroids: assigning a case is then an integer dot product (~4x faster). */
+    private final Codes coarseCodes;
+    private final Codes centroidCodes;
     private final int lists;
     private final int[][] members;
     private final int[] counts;
@@ -49,6 +52,8 @@ final class InvertedLists {
         this.centroids = centroids;
         this.lists = centroids.length / dims;
         this.trainedSize = trainedSize;
+        this.coarseCodes = Codes.of(coarse, dims);
+        this.centroidCodes = Codes.of(centroids, dims);
         members = new int[lists][];
         counts = new int[lists];
         for (int l = 0; l < lists; l++) {
@@ -120,7 +125,8 @@ final class InvertedLists {
 
     /** Heap held: centroids, lists and the per-position arrays. */
     long heapBytes() {
-        long bytes = 4L * (centroids.length + coarse.length + listOf.length + slotOf.length + counts.length);
+        long bytes = 4L * (centroids.length + coarse.length + listOf.length + slotOf.length + counts.length)
+                + coarseCodes.codes().length + centroidCodes.codes().length;
         for (int[] m : members) {
             bytes += 16 + 4L * m.length;
         }
@@ -129,8 +135,8 @@ final class InvertedLists {
 
     /** The list of the nearest centroid to these int8 codes (coarse group first, then within it). */
     int nearestList(byte[] codes) {
-        int c = argMax(codes, coarse, 0, coarseCount);
-        return argMax(codes, centroids, fineStart[c], fineStart[c + 1]);
+        int c = coarseCodes.argMax(codes, 0, dims, 0, coarseCount);
+        return centroidCodes.argMax(codes, 0, dims, fineStart[c], fineStart[c + 1]);
     }
 
     /** Every list, nearest centroid to the unit query first. */
@@ -194,23 +200,6 @@ final class InvertedLists {
         slotOf[to] = slot;
     }
 
-    private int argMax(byte[] codes, float[] centres, int from, int to) {
-        int best = from;
-        float bestScore = Float.NEGATIVE_INFINITY;
-        for (int l = from; l < to; l++) {
-            float s = 0;
-            int off = l * dims;
-            for (int j = 0; j < dims; j++) {
-                s += codes[j] * centres[off + j];
-            }
-            if (s > bestScore) {
-                bestScore = s;
-                best = l;
-            }
-        }
-        return best;
-    }
-
     /** Spherical k-means (Lloyd, unit centroids, dot product) on the sample rows {@code in}; k unit centroids. */
     private static float[] kMeans(int dims, byte[] sample, float[] scales, int[] in, int k, SplittableRandom random) {
         float[] centres = new float[k * dims];
@@ -256,23 +245,49 @@ final class InvertedLists {
     }
 
     private static int[] nearestOfEach(int dims, byte[] sample, float[] scales, int[] in, float[] centres, int from, int to) {
-        return IntStream.range(0, in.length).parallel().map(i -> {
-            int off = in[i] * dims;
+        Codes codes = Codes.of(centres, dims);
+        return IntStream.range(0, in.length).parallel().map(i -> codes.argMax(sample, in[i] * dims, dims, from, to)).toArray();
+    }
+
+    /** Unit centroids as int8 codes and a scale each (as the index stores cases). */
+    private record Codes(byte[] codes, float[] scales) {
+
+        static Codes of(float[] centres, int dims) {
+            int count = centres.length / dims;
+            byte[] codes = new byte[centres.length];
+            float[] scales = new float[count];
+            for (int c = 0; c < count; c++) {
+                float max = 0;
+                for (int j = 0; j < dims; j++) {
+                    max = Math.max(max, Math.abs(centres[c * dims + j]));
+                }
+                float scale = max == 0 ? 1 : max / 127f;
+                scales[c] = max == 0 ? 0 : scale;
+                for (int j = 0; j < dims; j++) {
+                    codes[c * dims + j] = (byte) Math.round(centres[c * dims + j] / scale);
+                }
+            }
+            return new Codes(codes, scales);
+        }
+
+        /** The centroid in [from, to) with the highest dot product with the int8 row at {@code row[offset...]}. */
+        int argMax(byte[] row, int offset, int dims, int from, int to) {
             int best = from;
             float bestScore = Float.NEGATIVE_INFINITY;
             for (int c = from; c < to; c++) {
-                float s = 0;
+                int s = 0;
                 int co = c * dims;
                 for (int j = 0; j < dims; j++) {
-                    s += sample[off + j] * centres[co + j];
+                    s += row[offset + j] * codes[co + j];
                 }
-                if (s > bestScore) {
-                    bestScore = s;
+                float score = s * scales[c];
+                if (score > bestScore) {
+                    bestScore = score;
                     best = c;
                 }
             }
             return best;
-        }).toArray();
+        }
     }
 
     private static void setRow(int dims, byte[] sample, int row, float[] centres, int c) {
