@@ -209,7 +209,7 @@ class SimilarityIndexTest {
     }
 
     /**
-     * The partitioned search over 60,000 synthetic cases (245 lists, nprobe 32): the exact top 10 of the exact float
+     * The partitioned search over 60,000 synthetic cases (245 lists, nprobe 16): the exact top 10 of the exact float
      * search for nearly every query while looking at a small part of the index (counted, not timed), never returning
      * another clinician's case; cases added, moved and removed after training are found where they now are, and
      * not at all once removed.
