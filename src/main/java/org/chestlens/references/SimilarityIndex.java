@@ -358,8 +358,7 @@ public final class SimilarityIndex {
      */
     private Best scanLists(float[] unit, byte[] q, long owner, int n, long excludeKey) {
         Best best = new Best(n);
-        int d = dimensions;
-        byte[] row = new byte[d];
+        byte[] row = new byte[dimensions];
         int[] order = partition.order(unit);
         int probes = nprobe;
         long looked = 0;
@@ -367,17 +366,7 @@ public final class SimilarityIndex {
             int[] members = partition.members(order[l]);
             int count = partition.count(order[l]);
             for (int m = 0; m < count; m++) {
-                int i = members[m];
-                long o = owners[i];
-                if ((o != NO_OWNER && o != owner) || keys[i] == excludeKey) {
-                    continue;
-                }
-                chunks.get(i >>> CHUNK_BITS).get((i & (CHUNK - 1)) * d, row, 0, d);
-                int s = 0;
-                for (int j = 0; j < d; j++) {
-                    s += row[j] * q[j];
-                }
-                best.offer(s * scales[i], i);
+                offer(members[m], q, owner, excludeKey, row, best);
             }
             looked += count;
         }
@@ -394,23 +383,27 @@ public final class SimilarityIndex {
     /** The best n of entries [from, to) by quantised score. Runs under the read lock held by the caller. */
     private Best scan(byte[] q, long owner, int n, long excludeKey, int from, int to) {
         Best best = new Best(n);
-        int d = dimensions;
-        // Copied out per case: a bulk get and a loop over a byte[] beat one bounds-checked get per byte (~25 %).
-        byte[] row = new byte[d];
+        byte[] row = new byte[dimensions];
         for (int i = from; i < to; i++) {
-            long o = owners[i];
-            if ((o != NO_OWNER && o != owner) || keys[i] == excludeKey) {
-                continue;
-            }
-            chunks.get(i >>> CHUNK_BITS).get((i & (CHUNK - 1)) * d, row, 0, d);
-            int s = 0;
-            for (int j = 0; j < d; j++) {
-                s += row[j] * q[j];
-            }
-            best.offer(s * scales[i], i);
+            offer(i, q, owner, excludeKey, row, best);
         }
         visits.addAndGet(to - from);
         return best;
+    }
+
+    /** Scores the case at position i into {@code best} unless the requester may not see it or it is excluded. */
+    private void offer(int i, byte[] q, long owner, long excludeKey, byte[] row, Best best) {
+        long o = owners[i];
+        if ((o != NO_OWNER && o != owner) || keys[i] == excludeKey) {
+            return;
+        }
+        // Copied out per case: a bulk get and a loop over a byte[] beat one bounds-checked get per byte (~25 %).
+        chunks.get(i >>> CHUNK_BITS).get((i & (CHUNK - 1)) * dimensions, row, 0, dimensions);
+        int s = 0;
+        for (int j = 0; j < dimensions; j++) {
+            s += row[j] * q[j];
+        }
+        best.offer(s * scales[i], i);
     }
 
     /** Writes the int8 codes of a unit vector into {@code out}; returns the scale that turns them back. */
