@@ -20,6 +20,6 @@ public class ChestLensApplication implements AppShellConfigurator {
         if (org.chestlens.tools.Commands.handles(args)) {
             System.exit(org.chestlens.tools.Commands.run(args));
         }
-        SpringApplication.run(ChestLensApplication.class, args);
+        org.chestlens.operations.OrderlyStop.install(SpringApplication.run(ChestLensApplication.class, args));
     }
 }
