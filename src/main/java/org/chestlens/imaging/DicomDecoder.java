@@ -175,17 +175,10 @@ final class DicomDecoder {
      */
     static long samples(byte[] file) {
         try {
-            DicomDecoder meta = new DicomDecoder(file, true, false);
-            int at = 132;
-            while (at + 8 <= file.length && meta.u16(at) == 0x0002) {
-                at = meta.readElement(at, meta.elements, true);
-            }
-            String syntax = meta.string(TRANSFER_SYNTAX);
-            if (syntax == null || syntax.equals(DEFLATED_LE)) {
+            DicomDecoder dataset = dataSetWithoutPixels(file);
+            if (dataset == null) {
                 return -1;
             }
-            DicomDecoder dataset = new DicomDecoder(file, !syntax.equals(IMPLICIT_LE), syntax.equals(EXPLICIT_BE));
-            dataset.parse(at);
             long rows = dataset.intValue(ROWS, -1);
             long columns = dataset.intValue(COLUMNS, -1);
             return rows <= 0 || columns <= 0 ? -1 : rows * columns * Math.max(1, dataset.intValue(SAMPLES_PER_PIXEL, 1));
@@ -200,26 +193,35 @@ final class DicomDecoder {
      */
     static String[] studyTags(byte[] file) {
         try {
-            DicomDecoder meta = new DicomDecoder(file, true, false);
-            int at = 132;
-            while (at + 8 <= file.length && meta.u16(at) == 0x0002) {
-                at = meta.readElement(at, meta.elements, true);
-            }
-            String syntax = meta.string(TRANSFER_SYNTAX);
-            if (syntax == null || syntax.equals(DEFLATED_LE)) {
-                return new String[2];
-            }
-            boolean bigEndian = syntax.equals(EXPLICIT_BE);
-            boolean explicit = !syntax.equals(IMPLICIT_LE);
-            if (!bigEndian && at + 6 <= file.length) {
-                explicit = ALL_VRS.contains(new String(file, at + 4, 2, StandardCharsets.US_ASCII));
-            }
-            DicomDecoder dataset = new DicomDecoder(file, explicit, bigEndian);
-            dataset.parse(at);
-            return new String[] {dataset.string(PATIENT_ID), dataset.string(STUDY_DATE)};
+            DicomDecoder dataset = dataSetWithoutPixels(file);
+            return dataset == null ? new String[2] : new String[] {dataset.string(PATIENT_ID), dataset.string(STUDY_DATE)};
         } catch (RuntimeException | StackOverflowError e) {
             return new String[2];
         }
+    }
+
+    /**
+     * The data set's elements after the meta header, pixels not decoded; null without a transfer syntax or when the
+     * data set is deflated. Implicit VR under an explicit syntax is read as what it is, as when decoding.
+     */
+    private static DicomDecoder dataSetWithoutPixels(byte[] file) {
+        DicomDecoder meta = new DicomDecoder(file, true, false);
+        int at = 132;
+        while (at + 8 <= file.length && meta.u16(at) == 0x0002) {
+            at = meta.readElement(at, meta.elements, true);
+        }
+        String syntax = meta.string(TRANSFER_SYNTAX);
+        if (syntax == null || syntax.equals(DEFLATED_LE)) {
+            return null;
+        }
+        boolean bigEndian = syntax.equals(EXPLICIT_BE);
+        boolean explicit = !syntax.equals(IMPLICIT_LE);
+        if (!bigEndian && at + 6 <= file.length) {
+            explicit = ALL_VRS.contains(new String(file, at + 4, 2, StandardCharsets.US_ASCII));
+        }
+        DicomDecoder dataset = new DicomDecoder(file, explicit, bigEndian);
+        dataset.parse(at);
+        return dataset;
     }
 
     private void parse(int at) {

@@ -87,26 +87,7 @@ class CrashRestartIT {
         // Several clients upload until the JVM is killed under them; only 201s count as acknowledged.
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         CountDownLatch enough = new CountDownLatch(ACKNOWLEDGED_BEFORE_KILL);
-        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-        for (int c = 0; c < CLIENTS; c++) {
-            long seed = c;
-            clients.submit(() -> {
-                byte[] png = TestImages.png(TestImages.phantomChest(320, 300, seed));
-                while (!Thread.currentThread().isInterrupted()) {
-                    try {
-                        HttpResponse<String> response = upload(port, png);
-                        if (response.statusCode() == 201) {
-                            acknowledged.add(json.readTree(response.body()).get("id").asText());
-                            enough.countDown();
-                        }
-                    } catch (IOException e) {
-                        return; // the server is gone
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
-        }
+        ExecutorService clients = uploadWhileAlive(first, port, acknowledged, enough);
         assertThat(enough.await(PackagedApp.START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("uploads acknowledged").isTrue();
         first.destroyForcibly(); // SIGKILL: no shutdown hook runs, PostgreSQL is left running
         assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -175,26 +156,7 @@ class CrashRestartIT {
         app.awaitReady("first", node, port);
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         CountDownLatch enough = new CountDownLatch(CLIENTS);
-        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-        for (int c = 0; c < CLIENTS; c++) {
-            long seed = c;
-            clients.submit(() -> {
-                byte[] png = TestImages.png(TestImages.phantomChest(320, 300, seed));
-                while (node.isAlive()) {
-                    try {
-                        HttpResponse<String> response = upload(port, png);
-                        if (response.statusCode() == 201) {
-                            acknowledged.add(json.readTree(response.body()).get("id").asText());
-                            enough.countDown();
-                        }
-                    } catch (IOException e) {
-                        return; // the server is gone
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
-        }
+        ExecutorService clients = uploadWhileAlive(node, port, acknowledged, enough);
         assertThat(enough.await(PackagedApp.START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("uploads acknowledged").isTrue();
         String log = Files.readString(app.log("first"));
         assertThat(log).as("the default library is loading").contains("loading the default library")
@@ -228,6 +190,31 @@ class CrashRestartIT {
         System.out.printf("CrashRestartIT: stopped during the library load with %d analyses acknowledged, all served"
                 + " afterwards; the stop %s the load%n", acknowledged.size(),
                 log.contains("cases imported from the default library") ? "finished" : "interrupted");
+    }
+
+    /** {@value #CLIENTS} clients uploading until the server is gone; each 201 is kept and counted down. */
+    private ExecutorService uploadWhileAlive(Process server, int port, Set<String> acknowledged, CountDownLatch counted) {
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        for (int c = 0; c < CLIENTS; c++) {
+            long seed = c;
+            clients.submit(() -> {
+                byte[] png = TestImages.png(TestImages.phantomChest(320, 300, seed));
+                while (server.isAlive() && !Thread.currentThread().isInterrupted()) {
+                    try {
+                        HttpResponse<String> response = upload(port, png);
+                        if (response.statusCode() == 201) {
+                            acknowledged.add(json.readTree(response.body()).get("id").asText());
+                            counted.countDown();
+                        }
+                    } catch (IOException e) {
+                        return; // the server is gone
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+        return clients;
     }
 
     private HttpResponse<String> upload(int port, byte[] png) throws IOException, InterruptedException {
