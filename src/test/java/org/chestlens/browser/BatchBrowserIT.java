@@ -62,6 +62,9 @@ class BatchBrowserIT extends JourneyTest {
         screenshot("batch-03-reloaded-1440");
 
         phoneWidth();
+        // The page switches the grid to one column when the browser reports the narrower window.
+        wait.until(d -> d.findElement(By.id("batch-items")).getAttribute("compact") != null);
+        waitForVaadin();
         screenshot("batch-04-reloaded-390");
         assertThat(horizontalOverflow()).as("no sideways scrolling at 390 px").isFalse();
 
