@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.chestlens.ui.UploadTexts;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -153,27 +154,13 @@ public class XrayUpload extends Div {
     }
 
     private static UploadI18N texts(DataSize maxSize) {
-        UploadI18N i18n = new UploadI18N();
+        UploadI18N i18n = UploadTexts.common("Analysing the X-ray...");
         i18n.setDropFiles(new UploadI18N.DropFiles().setOne("Drop a chest X-ray here (PNG, JPEG or DICOM)"));
         i18n.setAddFiles(new UploadI18N.AddFiles().setOne("Choose file..."));
         i18n.setError(new UploadI18N.Error()
                 .setTooManyFiles("Analyse one X-ray at a time.")
                 .setFileIsTooBig("This file is larger than " + maxSize.toMegabytes() + " MB, the largest this server accepts.")
                 .setIncorrectFileType("Upload a PNG, JPEG or DICOM file."));
-        UploadI18N.Uploading uploading = new UploadI18N.Uploading();
-        uploading.setStatus(new UploadI18N.Uploading.Status()
-                .setConnecting("Connecting...")
-                .setStalled("The upload has stalled")
-                .setProcessing("Analysing the X-ray...")
-                .setHeld("Waiting"));
-        uploading.setRemainingTime(new UploadI18N.Uploading.RemainingTime().setPrefix("remaining time: ")
-                .setUnknown("remaining time unknown"));
-        uploading.setError(new UploadI18N.Uploading.Error().setServerUnavailable("The server did not answer. Try again.")
-                .setUnexpectedServerError("The server could not receive the file. Try again.")
-                .setForbidden("Your session has ended. Reload the page and try again."));
-        i18n.setUploading(uploading);
-        i18n.setFile(new UploadI18N.File().setRetry("Retry").setStart("Start").setRemove("Remove"));
-        i18n.setUnits(new UploadI18N.Units(java.util.List.of("B", "kB", "MB", "GB", "TB")));
         return i18n;
     }
 }

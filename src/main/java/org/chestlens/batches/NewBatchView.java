@@ -31,6 +31,7 @@ import org.chestlens.ui.Dates;
 import org.chestlens.ui.MainLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.chestlens.ui.UploadTexts;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.util.unit.DataSize;
@@ -194,7 +195,7 @@ public class NewBatchView extends Div implements BeforeEnterObserver {
     }
 
     private static UploadI18N texts(DataSize maxSize) {
-        UploadI18N i18n = new UploadI18N();
+        UploadI18N i18n = UploadTexts.common("Adding to the batch...");
         i18n.setDropFiles(new UploadI18N.DropFiles().setOne("Drop X-rays or ZIP archives here")
                 .setMany("Drop X-rays or ZIP archives here"));
         i18n.setAddFiles(new UploadI18N.AddFiles().setOne("Choose files...").setMany("Choose files..."));
@@ -203,17 +204,6 @@ public class NewBatchView extends Div implements BeforeEnterObserver {
                 .setFileIsTooBig("This file is larger than " + maxSize.toMegabytes() + " MB, the largest this server "
                         + "accepts. Split the archive into smaller ones.")
                 .setIncorrectFileType("Upload PNG, JPEG or DICOM files, or ZIP archives of them."));
-        UploadI18N.Uploading uploading = new UploadI18N.Uploading();
-        uploading.setStatus(new UploadI18N.Uploading.Status().setConnecting("Connecting...")
-                .setStalled("The upload has stalled").setProcessing("Adding to the batch...").setHeld("Waiting"));
-        uploading.setRemainingTime(new UploadI18N.Uploading.RemainingTime().setPrefix("remaining time: ")
-                .setUnknown("remaining time unknown"));
-        uploading.setError(new UploadI18N.Uploading.Error().setServerUnavailable("The server did not answer. Try again.")
-                .setUnexpectedServerError("The server could not receive the file. Try again.")
-                .setForbidden("Your session has ended. Reload the page and try again."));
-        i18n.setUploading(uploading);
-        i18n.setFile(new UploadI18N.File().setRetry("Retry").setStart("Start").setRemove("Remove"));
-        i18n.setUnits(new UploadI18N.Units(List.of("B", "kB", "MB", "GB", "TB")));
         return i18n;
     }
 }

@@ -156,16 +156,7 @@ final class DicomDecoder {
                     + describe(syntax) + ", which this server cannot read. Please export it uncompressed, as JPEG "
                     + "lossless or as JPEG 2000, or upload a PNG.");
         }
-        boolean bigEndian = syntax.equals(EXPLICIT_BE);
-        boolean explicit = !syntax.equals(IMPLICIT_LE);
-        if (!bigEndian && start + 6 <= body.length) {
-            // Some writers encode the data set in implicit VR under an explicit transfer syntax (or the reverse):
-            // the first element shows which it really is.
-            explicit = ALL_VRS.contains(new String(body, start + 4, 2, StandardCharsets.US_ASCII));
-        }
-        DicomDecoder dataset = new DicomDecoder(body, explicit, bigEndian);
-        dataset.parse(start);
-        return dataset.image(codec, limits);
+        return dataSet(body, start, syntax).image(codec, limits);
     }
 
     /**
@@ -214,13 +205,20 @@ final class DicomDecoder {
         if (syntax == null || syntax.equals(DEFLATED_LE)) {
             return null;
         }
+        return dataSet(file, at, syntax);
+    }
+
+    /** The data set's elements from {@code start} on, read in the transfer syntax's byte order. */
+    private static DicomDecoder dataSet(byte[] body, int start, String syntax) {
         boolean bigEndian = syntax.equals(EXPLICIT_BE);
         boolean explicit = !syntax.equals(IMPLICIT_LE);
-        if (!bigEndian && at + 6 <= file.length) {
-            explicit = ALL_VRS.contains(new String(file, at + 4, 2, StandardCharsets.US_ASCII));
+        if (!bigEndian && start + 6 <= body.length) {
+            // Some writers encode the data set in implicit VR under an explicit transfer syntax (or the reverse):
+            // the first element shows which it really is.
+            explicit = ALL_VRS.contains(new String(body, start + 4, 2, StandardCharsets.US_ASCII));
         }
-        DicomDecoder dataset = new DicomDecoder(file, explicit, bigEndian);
-        dataset.parse(at);
+        DicomDecoder dataset = new DicomDecoder(body, explicit, bigEndian);
+        dataset.parse(start);
         return dataset;
     }
 
