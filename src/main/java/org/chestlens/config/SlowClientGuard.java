@@ -1,5 +1,6 @@
 package org.chestlens.config;
 
+import jakarta.servlet.Filter;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
 import java.io.Writer;
@@ -18,9 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -54,6 +57,31 @@ class SlowClientGuard {
         // A context valve runs after the engine's (RemoteIpValve among them), so it sees the forwarded client address.
         return factory -> factory.addContextValves(
                 new BodyValve(grace.toNanos(), minRatePerSecond.toBytes(), maxPerClient, total));
+    }
+
+    /** Request attribute set when the body was cut off as too slow. */
+    static final String CUT_OFF = SlowClientGuard.class.getName() + ".cutOff";
+
+    /**
+     * Once a body is cut off, Tomcat has already decided the answer (its read failure sends an error and finishes the
+     * response); what the application does next on that request fails (a new session cannot be created on a finished
+     * response) and Tomcat logged each such failure as an ERROR with its stack trace: a log flood anyone could cause
+     * by sending slowly. That failure is dropped here; the valve gives the answer.
+     */
+    @Bean
+    FilterRegistrationBean<Filter> cutOffBodyFilter() {
+        FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>((request, response, chain) -> {
+            try {
+                chain.doFilter(request, response);
+            } catch (IOException | ServletException | RuntimeException e) {
+                if (request.getAttribute(CUT_OFF) == null) {
+                    throw e;
+                }
+                log.debug("After cutting off a slow body: {}", e.toString());
+            }
+        });
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
     }
 
     /** The body took too long: reported as a read timeout, so upload handling can say so (408). */
@@ -100,7 +128,7 @@ class SlowClientGuard {
             }
             org.apache.coyote.Request coyote = request.getCoyoteRequest();
             InputBuffer original = coyote.getInputBuffer();
-            GuardedBody body = new GuardedBody(original, client);
+            GuardedBody body = new GuardedBody(original, client, request);
             coyote.setInputBuffer(body);
             try {
                 getNext().invoke(request, response);
@@ -109,9 +137,25 @@ class SlowClientGuard {
                 body.finish();
             }
             if (body.tooSlow) {
-                // Tomcat has answered 400 for the failed read (the API's error valve makes it a 408 problem); the rest
-                // of the body is not waited for: the connection closes after the answer.
+                // Tomcat has answered 400 for the failed read (the API's error valve makes it a 408 problem), or the
+                // page answered without the unread form fields; the rest of the body is not waited for: the
+                // connection closes after the answer.
                 coyote.action(ActionCode.DISABLE_SWALLOW_INPUT, null);
+                if (!response.isCommitted() && !request.getRequestURI().startsWith("/api/")) {
+                    // A page's form: say what happened rather than forward to the web UI's error page (the sign-in).
+                    response.setSuspended(false);
+                    response.reset();
+                    response.setStatus(408);
+                    response.setHeader("Connection", "close");
+                    response.setContentType("text/plain");
+                    response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+                    response.getWriter().write("The request body came too slowly and was stopped.");
+                    response.finishResponse();
+                }
+                if (response.isCommitted()) {
+                    // Answered: no error page on top (its dispatch would fail on the finished answer).
+                    response.setErrorReported();
+                }
                 log.info("Cut off a request body from {} after {} bytes in {} s: slower than {} bytes/s", client,
                         body.read, (System.nanoTime() - body.start) / 1_000_000_000L, minBytesPerSecond);
             }
@@ -149,6 +193,9 @@ class SlowClientGuard {
             writer.write(api ? "{\"type\":\"https://chestlens.org/problems/" + code + "\",\"title\":\"Request refused\","
                     + "\"status\":" + status + ",\"detail\":\"" + detail + "\",\"code\":\"" + code + "\"}" : detail);
             response.finishResponse();
+            // Not reading the body marks the exchange as failed, and Tomcat would then forward the finished answer to
+            // the error page (a second, refused, dispatch that logged a stack trace per refusal): it is reported.
+            response.setErrorReported();
         }
 
         /** The request body as Tomcat reads it, counted; too slow after the grace period: a read timeout. */
@@ -161,9 +208,12 @@ class SlowClientGuard {
             boolean tooSlow;
             private boolean finished;
 
-            GuardedBody(InputBuffer delegate, String client) {
+            private final Request request;
+
+            GuardedBody(InputBuffer delegate, String client, Request request) {
                 this.delegate = delegate;
                 this.client = client;
+                this.request = request;
             }
 
             @Override
@@ -181,6 +231,7 @@ class SlowClientGuard {
                 // mod_reqtimeout's rule: the grace period, plus one second for every minRate bytes received.
                 if (!finished && elapsed > graceNanos + read * 1_000_000_000L / minBytesPerSecond) {
                     tooSlow = true;
+                    request.setAttribute(CUT_OFF, Boolean.TRUE);
                     finish();
                     throw new SlowBodyException();
                 }

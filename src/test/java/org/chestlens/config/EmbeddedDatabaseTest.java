@@ -3,6 +3,7 @@ package org.chestlens.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.chestlens.LogCapture;
 import org.chestlens.config.EmbeddedDatabase.EmbeddedServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,10 +127,12 @@ class EmbeddedDatabaseTest {
         ProcessHandle orphan = ProcessHandle.of(pid).orElseThrow();
         assertThat(orphan.isAlive()).as("the server outlives its application").isTrue();
 
-        try (EmbeddedServer server = EmbeddedDatabase.start(data, 0, false, true, STARTUP);
+        try (LogCapture log = LogCapture.of(OrphanedPostmaster.class);
+             EmbeddedServer server = EmbeddedDatabase.start(data, 0, false, true, STARTUP);
              Connection connection = connect(server, server.password());
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT v FROM acknowledged")) {
+            assertThat(log.lines(Level.WARN)).anyMatch(line -> line.contains("still running on " + data));
             assertThat(rows.next()).isTrue();
             assertThat(rows.getString(1)).isEqualTo("stored before the kill");
             // The old server has stopped (it may take a moment to be reaped after removing its pid file).

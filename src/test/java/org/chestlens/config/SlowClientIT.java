@@ -89,6 +89,26 @@ class SlowClientIT {
         }
     }
 
+    /** A page (not the API) receiving a slow body: cut off with an answer, quietly (no failed error page logged). */
+    @Test
+    void aSlowBodyToAPageIsCutOffWithAnAnswer() throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(1);
+            socket.getOutputStream().write(("POST /login HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000000\r\n\r\nusername=")
+                    .getBytes(StandardCharsets.US_ASCII));
+            Map<Socket, Integer> answers = new HashMap<>();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (answers.isEmpty() && System.nanoTime() < until) {
+                sendOneByte(socket);
+                Thread.sleep(1000); // the drip itself: one byte a second
+                collectAnswers(List.of(socket), answers);
+            }
+            assertThat(answers.get(socket)).isEqualTo(408);
+        }
+        assertThat(get("/api/v1/model").statusCode()).isEqualTo(200);
+    }
+
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(30))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());

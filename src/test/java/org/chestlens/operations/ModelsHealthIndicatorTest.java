@@ -2,7 +2,9 @@ package org.chestlens.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import java.nio.file.Path;
+import org.chestlens.LogCapture;
 import org.chestlens.inference.InferenceEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,8 +15,11 @@ class ModelsHealthIndicatorTest {
 
     @Test
     void downWithoutModels(@TempDir Path empty) throws Exception {
-        InferenceEngine engine = new InferenceEngine(empty, 1, 1);
-        assertThat(new ModelsHealthIndicator(engine).health().getStatus()).isEqualTo(Status.DOWN);
+        try (LogCapture log = LogCapture.of(InferenceEngine.class)) {
+            InferenceEngine engine = new InferenceEngine(empty, 1, 1);
+            assertThat(new ModelsHealthIndicator(engine).health().getStatus()).isEqualTo(Status.DOWN);
+            assertThat(log.lines(Level.WARN)).anyMatch(line -> line.contains("No models are installed"));
+        }
     }
 
     @Test
