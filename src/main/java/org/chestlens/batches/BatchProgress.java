@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.chestlens.analysis.ResultView;
+import org.chestlens.ui.CompactWidth;
 import org.chestlens.ui.Dates;
 
 /**
@@ -40,7 +41,6 @@ class BatchProgress extends Div {
     private String batchId;
     private Batch batch;
     private Registration following;
-    private Registration resizing;
     private boolean pushSwitchedOn;
 
     BatchProgress(BatchService batches, BatchProgressFeed feed) {
@@ -65,6 +65,7 @@ class BatchProgress extends Div {
                 detailColumns.get(3), detailColumns.get(4));
         add(summary, bar, grid);
         setVisible(false);
+        CompactWidth.follow(this, COMPACT_WIDTH, this::compact);
     }
 
     private final List<Grid.Column<BatchItem>> detailColumns;
@@ -138,17 +139,12 @@ class BatchProgress extends Div {
     @Override
     protected void onAttach(AttachEvent event) {
         super.onAttach(event);
-        event.getUI().getPage().retrieveExtendedClientDetails(d -> compact(d.getWindowInnerWidth() < COMPACT_WIDTH));
-        resizing = event.getUI().getPage().addBrowserWindowResizeListener(e -> compact(e.getWidth() < COMPACT_WIDTH));
         follow(event.getUI());
     }
 
     @Override
     protected void onDetach(DetachEvent event) {
         unfollow();
-        if (resizing != null) {
-            resizing.remove();
-        }
         if (pushSwitchedOn) {
             event.getUI().getPushConfiguration().setPushMode(PushMode.DISABLED);
             pushSwitchedOn = false;

@@ -1,6 +1,5 @@
 package org.chestlens.patients;
 
-import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -26,6 +25,7 @@ import com.vaadin.flow.spring.data.VaadinSpringDataHelpers;
 import jakarta.annotation.security.RolesAllowed;
 import org.chestlens.analysis.FindingsTable;
 import org.chestlens.security.Roles;
+import org.chestlens.ui.CompactWidth;
 import org.chestlens.ui.MainLayout;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -113,14 +113,8 @@ public class PatientListView extends Div {
 
         add(new H1("My patients"), toolbar, count, grid, empty);
         refresh();
-    }
-
-    @Override
-    protected void onAttach(AttachEvent attachEvent) {
-        super.onAttach(attachEvent);
-        // Phones get one combined column; the browser reports its width once, then on every resize.
-        attachEvent.getUI().getPage().retrieveExtendedClientDetails(details -> compact(details.getWindowInnerWidth() < COMPACT_WIDTH));
-        attachEvent.getUI().getPage().addBrowserWindowResizeListener(e -> compact(e.getWidth() < COMPACT_WIDTH));
+        // Phones get one combined column.
+        CompactWidth.follow(this, COMPACT_WIDTH, this::compact);
     }
 
     void compact(boolean compact) {
