@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.chestlens.references.SimilarityIndex;
 import org.chestlens.references.SyntheticEmbeddings;
 
@@ -71,6 +72,7 @@ final class SimilarityIndexCommand {
             Long owner = i % 10 == 0 ? (long) (i % 7) : null;
             index.put(new SimilarityIndex.Entry(i, owner, Set.of(codes.get(i % codes.size()))), synthetic.vector(i));
         }
+        index.awaitTraining(); // trainings run in the background: the build ends when the last one is installed
         double buildSeconds = (System.nanoTime() - t0) / 1e9;
         long heap = heapAfterGc() - heapBefore;
         long direct = directMemory() - directBefore;
@@ -164,6 +166,10 @@ final class SimilarityIndexCommand {
             }
         }
         result.put("runs", runs);
+        if (index.lists() > 0) {
+            index.nprobe(SimilarityIndex.DEFAULT_NPROBE);
+            result.put("retrainUnderLoad", retrainUnderLoad(index, synthetic, queries, cases));
+        }
         arguments.value("json").ifPresent(file -> {
             try {
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(Path.of(file).toFile(), result);
@@ -172,6 +178,69 @@ final class SimilarityIndexCommand {
             }
         });
         return 0;
+    }
+
+    /**
+     * A re-training while one thread searches in a loop and another adds cases (up to 20,000 new ones), as when the
+     * change feed crosses a doubling on a node serving searches: how long a search and a put waited meanwhile (the
+     * longest is what a user's result page would hang), against the same searches before the training.
+     */
+    private static Map<String, Object> retrainUnderLoad(SimilarityIndex index, SyntheticEmbeddings synthetic,
+            List<float[]> queries, int cases) {
+        int candidates = SimilarityIndex.candidates(10);
+        List<Double> before = new ArrayList<>();
+        for (int q = 0; q < 50; q++) {
+            long a = System.nanoTime();
+            index.approximate(queries.get(q % queries.size()), Optional.of(REQUESTER), candidates, -1);
+            before.add((System.nanoTime() - a) / 1e6);
+        }
+        AtomicBoolean training = new AtomicBoolean(true);
+        List<Double> during = Collections.synchronizedList(new ArrayList<>());
+        List<Double> puts = Collections.synchronizedList(new ArrayList<>());
+        Thread searcher = new Thread(() -> {
+            for (int q = 0; training.get(); q++) {
+                long a = System.nanoTime();
+                index.approximate(queries.get(q % queries.size()), Optional.of(REQUESTER), candidates, -1);
+                during.add((System.nanoTime() - a) / 1e6);
+            }
+        }, "searcher");
+        Thread writer = new Thread(() -> {
+            for (int i = 0; i < 20_000 && training.get(); i++) {
+                float[] v = synthetic.vector(cases + i);
+                long a = System.nanoTime();
+                index.put(new SimilarityIndex.Entry(cases + i, null, Set.of()), v);
+                puts.add((System.nanoTime() - a) / 1e6);
+            }
+        }, "writer");
+        searcher.start();
+        writer.start();
+        long t = System.nanoTime();
+        index.retrain();
+        double trainSeconds = (System.nanoTime() - t) / 1e9;
+        training.set(false);
+        try {
+            searcher.join();
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("trainSeconds", round(trainSeconds));
+        out.put("searchMaxMsBefore", round(p(before, 100)));
+        out.put("searches", during.size());
+        out.put("searchP50Ms", round(p(during, 50)));
+        out.put("searchP99Ms", round(p(during, 99)));
+        out.put("searchMaxMs", round(p(during, 100)));
+        out.put("puts", puts.size());
+        out.put("putMaxMs", round(p(puts, 100)));
+        System.out.printf(Locale.ROOT, """
+                          re-training under load (one thread searching in a loop, one adding cases)
+                            training     %.1f s; searches before it: longest %.1f ms
+                            searches     %,d during it: p50 %.1f ms, p99 %.1f ms, longest %.1f ms (int8 scan, nprobe %d)
+                            puts         %,d during it: longest %.1f ms
+                        """, trainSeconds, p(before, 100), during.size(), p(during, 50), p(during, 99), p(during, 100),
+                SimilarityIndex.DEFAULT_NPROBE, puts.size(), p(puts, 100));
+        return out;
     }
 
     /** The exact top ten per query (float vectors, cosine in doubles), in one pass over the regenerated cases. */
@@ -231,6 +300,9 @@ final class SimilarityIndexCommand {
     }
 
     private static double p(List<Double> values, int percentile) {
+        if (values.isEmpty()) {
+            return 0;
+        }
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1));
