@@ -125,6 +125,8 @@ public final class SimilarityIndex {
     /** An automatic training is scheduled or running (under the lock). */
     private boolean trainingScheduled;
     private volatile CompletableFuture<Void> scheduled = CompletableFuture.completedFuture(null);
+    /** How long the last install held the write lock. */
+    private volatile long lastInstallNanos;
     /**
      * While a training runs: the positions whose case was added, replaced or moved into since the training last read
      * them (null otherwise). Writers mark it under the write lock; the training swaps it for an empty one under the
@@ -198,6 +200,11 @@ public final class SimilarityIndex {
         for (CompletableFuture<Void> f = scheduled; !f.isDone(); f = scheduled) {
             f.join();
         }
+    }
+
+    /** How long installing the last trained partition held the write lock, in microseconds (0 before any). */
+    public long lastInstallMicros() {
+        return lastInstallNanos / 1_000;
     }
 
     /** Whether the partition is missing or out of date for the cases stored now; under the lock. */
@@ -341,6 +348,7 @@ public final class SimilarityIndex {
      */
     private void install(InvertedLists fresh) {
         lock.writeLock().lock();
+        long t0 = System.nanoTime();
         try {
             if (size < partitionFrom / 2) {
                 return;
@@ -360,6 +368,7 @@ public final class SimilarityIndex {
             }
             partition = fresh;
         } finally {
+            lastInstallNanos = System.nanoTime() - t0;
             lock.writeLock().unlock();
         }
     }

@@ -29,7 +29,9 @@ import org.chestlens.references.SyntheticEmbeddings;
  * no database. Reports the heap and off-heap memory the index holds, the build time, search latency (p50/p95, int8
  * scan and exact re-ranking of the candidates; in the application the re-ranking reads their float embeddings from
  * PostgreSQL instead) and recall@10 against the exact float search, computed in one pass over the regenerated
- * vectors (they are never all in memory). {@code --partition off} keeps the exact full scan at any size;
+ * vectors (they are never all in memory). With a partition it then re-trains it while one thread searches in a loop and
+ * another adds cases, and reports the longest search and put meanwhile. {@code --partition off} keeps the exact full
+ * scan at any size;
  * {@code --nprobe} sets the lists a partitioned search scans (several, comma-separated, are measured one after the
  * other on the same index); {@code --group-weight} how grouped the synthetic cases
  * are (0.6 default; lower is harder for the partition, 0 no groups at all). Run it with the node's heap, e.g. {@code java -Xmx1g -jar chestlens.jar
@@ -233,13 +235,15 @@ final class SimilarityIndexCommand {
         out.put("searchMaxMs", round(p(during, 100)));
         out.put("puts", puts.size());
         out.put("putMaxMs", round(p(puts, 100)));
+        out.put("installMs", round(index.lastInstallMicros() / 1e3));
         System.out.printf(Locale.ROOT, """
                           re-training under load (one thread searching in a loop, one adding cases)
                             training     %.1f s; searches before it: longest %.1f ms
                             searches     %,d during it: p50 %.1f ms, p99 %.1f ms, longest %.1f ms (int8 scan, nprobe %d)
                             puts         %,d during it: longest %.1f ms
+                            install      held the write lock %.1f ms
                         """, trainSeconds, p(before, 100), during.size(), p(during, 50), p(during, 99), p(during, 100),
-                SimilarityIndex.DEFAULT_NPROBE, puts.size(), p(puts, 100));
+                SimilarityIndex.DEFAULT_NPROBE, puts.size(), p(puts, 100), index.lastInstallMicros() / 1e3);
         return out;
     }
 
