@@ -184,67 +184,90 @@ final class SimilarityIndexCommand {
 
     /**
      * A re-training while one thread searches in a loop and another adds cases (up to 20,000 new ones), as when the
-     * change feed crosses a doubling on a node serving searches: how long a search and a put waited meanwhile (the
-     * longest is what a user's result page would hang), against the same searches before the training.
+     * change feed crosses a doubling on a node serving searches: how long a search and a put took meanwhile (the
+     * longest is what a user's result page would hang), then the same load for as long without a training (what the
+     * machine's cores alone do to those times).
      */
     private static Map<String, Object> retrainUnderLoad(SimilarityIndex index, SyntheticEmbeddings synthetic,
             List<float[]> queries, int cases) {
-        int candidates = SimilarityIndex.candidates(10);
-        List<Double> before = new ArrayList<>();
-        for (int q = 0; q < 50; q++) {
-            long a = System.nanoTime();
-            index.approximate(queries.get(q % queries.size()), Optional.of(REQUESTER), candidates, -1);
-            before.add((System.nanoTime() - a) / 1e6);
+        long t = System.nanoTime();
+        Load training = underLoad(index, synthetic, queries, cases, index::retrain);
+        double trainSeconds = (System.nanoTime() - t) / 1e9;
+        Load control = underLoad(index, synthetic, queries, cases + 20_000, () -> {
+            try {
+                Thread.sleep((long) (trainSeconds * 1000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("trainSeconds", round(trainSeconds));
+        out.put("installMs", round(index.lastInstallMicros() / 1e3));
+        out.put("duringTraining", training.json());
+        out.put("sameLoadWithoutTraining", control.json());
+        System.out.printf(Locale.ROOT, """
+                          re-training under load (one thread searching in a loop, int8 scan at nprobe %d; one adding cases)
+                            training     %.1f s; the install held the write lock %.1f ms
+                            during it    %s
+                            without      %s (the same load, as long, no training)
+                        """, SimilarityIndex.DEFAULT_NPROBE, trainSeconds, index.lastInstallMicros() / 1e3, training,
+                control);
+        return out;
+    }
+
+    /** Search and put times while {@code action} runs. */
+    private record Load(List<Double> searches, List<Double> puts) {
+
+        Map<String, Object> json() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("searches", searches.size());
+            out.put("searchP50Ms", round(p(searches, 50)));
+            out.put("searchP99Ms", round(p(searches, 99)));
+            out.put("searchMaxMs", round(p(searches, 100)));
+            out.put("puts", puts.size());
+            out.put("putMaxMs", round(p(puts, 100)));
+            return out;
         }
-        AtomicBoolean training = new AtomicBoolean(true);
-        List<Double> during = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%,d searches p50 %.1f ms, p99 %.1f ms, longest %.1f ms; %,d puts, longest %.1f ms",
+                    searches.size(), p(searches, 50), p(searches, 99), p(searches, 100), puts.size(), p(puts, 100));
+        }
+    }
+
+    private static Load underLoad(SimilarityIndex index, SyntheticEmbeddings synthetic, List<float[]> queries,
+            int firstKey, Runnable action) {
+        int candidates = SimilarityIndex.candidates(10);
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<Double> searches = Collections.synchronizedList(new ArrayList<>());
         List<Double> puts = Collections.synchronizedList(new ArrayList<>());
         Thread searcher = new Thread(() -> {
-            for (int q = 0; training.get(); q++) {
+            for (int q = 0; running.get(); q++) {
                 long a = System.nanoTime();
                 index.approximate(queries.get(q % queries.size()), Optional.of(REQUESTER), candidates, -1);
-                during.add((System.nanoTime() - a) / 1e6);
+                searches.add((System.nanoTime() - a) / 1e6);
             }
         }, "searcher");
         Thread writer = new Thread(() -> {
-            for (int i = 0; i < 20_000 && training.get(); i++) {
-                float[] v = synthetic.vector(cases + i);
+            for (int i = 0; i < 20_000 && running.get(); i++) {
+                float[] v = synthetic.vector(firstKey + i);
                 long a = System.nanoTime();
-                index.put(new SimilarityIndex.Entry(cases + i, null, Set.of()), v);
+                index.put(new SimilarityIndex.Entry(firstKey + i, null, Set.of()), v);
                 puts.add((System.nanoTime() - a) / 1e6);
             }
         }, "writer");
         searcher.start();
         writer.start();
-        long t = System.nanoTime();
-        index.retrain();
-        double trainSeconds = (System.nanoTime() - t) / 1e9;
-        training.set(false);
+        action.run();
+        running.set(false);
         try {
             searcher.join();
             writer.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("trainSeconds", round(trainSeconds));
-        out.put("searchMaxMsBefore", round(p(before, 100)));
-        out.put("searches", during.size());
-        out.put("searchP50Ms", round(p(during, 50)));
-        out.put("searchP99Ms", round(p(during, 99)));
-        out.put("searchMaxMs", round(p(during, 100)));
-        out.put("puts", puts.size());
-        out.put("putMaxMs", round(p(puts, 100)));
-        out.put("installMs", round(index.lastInstallMicros() / 1e3));
-        System.out.printf(Locale.ROOT, """
-                          re-training under load (one thread searching in a loop, one adding cases)
-                            training     %.1f s; searches before it: longest %.1f ms
-                            searches     %,d during it: p50 %.1f ms, p99 %.1f ms, longest %.1f ms (int8 scan, nprobe %d)
-                            puts         %,d during it: longest %.1f ms
-                            install      held the write lock %.1f ms
-                        """, trainSeconds, p(before, 100), during.size(), p(during, 50), p(during, 99), p(during, 100),
-                SimilarityIndex.DEFAULT_NPROBE, puts.size(), p(puts, 100), index.lastInstallMicros() / 1e3);
-        return out;
+        return new Load(List.copyOf(searches), List.copyOf(puts));
     }
 
     /** The exact top ten per query (float vectors, cosine in doubles), in one pass over the regenerated cases. */
