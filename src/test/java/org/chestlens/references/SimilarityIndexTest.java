@@ -447,6 +447,35 @@ class SimilarityIndexTest {
         assertThat(s.index.approximate(s.vectors.get(5_000L), Optional.empty(), 1, -1).get(0).entry().key()).isEqualTo(5_000L);
     }
 
+    /**
+     * Puts, replacements and removals from the test thread while automatic trainings run on their own thread across
+     * several doublings (whatever the interleaving): once the last training is installed, every stored case is in
+     * the partition once, in the list nearest its current vector.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // a hang guard, not a speed limit
+    void changesDuringBackgroundTrainingsLeaveEveryCaseInItsNearestListOnce() throws Exception {
+        int dims = 8;
+        ExecutorService trainer = Executors.newSingleThreadExecutor();
+        Stored s = new Stored(new SimilarityIndex(dims, 500, 2, trainer));
+        Random random = new Random(31);
+        for (int i = 0; i < 60_000; i++) {
+            int action = random.nextInt(10);
+            if (action < 6 || s.vectors.isEmpty()) {
+                s.put(i, null, gaussian(random, dims));
+            } else if (action < 8) {
+                s.put(random.nextInt(i), null, gaussian(random, dims)); // replaced (or added again)
+            } else {
+                s.remove(random.nextInt(i));
+            }
+        }
+        s.index.awaitTraining();
+        trainer.shutdown();
+        assertThat(trainer.awaitTermination(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(s.index.lists()).isPositive();
+        assertEveryCaseInThePartitionOnce(s);
+    }
+
     private static void assertSearchesMatchTheExactTopTen(Stored s, List<float[]> queries) {
         List<Long> keys = new ArrayList<>(s.vectors.keySet());
         float[][] stored = keys.stream().map(s.vectors::get).toArray(float[][]::new);
