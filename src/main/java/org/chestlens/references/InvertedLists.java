@@ -12,7 +12,8 @@ import java.util.stream.IntStream;
  * nearest fine centroid there: ~2 sqrt(lists) dot products per case instead of one per list, which is what makes
  * assigning a million cases take seconds rather than minutes. Deterministic (fixed seed).
  *
- * <p>Not thread-safe: the index's lock guards it (training and changes under the write lock, searches under the read
+ * <p>Not thread-safe. The index trains a new partition and fills its lists while no lock is held and nothing else
+ * can see it yet; once installed, the index's lock guards it (changes under the write lock, searches under the read
  * lock).
  */
 final class InvertedLists {
@@ -39,12 +40,12 @@ final class InvertedLists {
     private final int lists;
     private final int[][] members;
     private final int[] counts;
-    /** Per stored position: its list and its place in that list (for removal in constant time). */
+    /** Per stored position: its list (-1: not in the partition) and its place in that list (for removal in constant time). */
     private int[] listOf;
     private int[] slotOf;
     private final int trainedSize;
 
-    private InvertedLists(int dims, float[] coarse, int[] fineStart, float[] centroids, int trainedSize, int capacity) {
+    private InvertedLists(int dims, float[] coarse, int[] fineStart, float[] centroids, int trainedSize) {
         this.dims = dims;
         this.coarse = coarse;
         this.coarseCount = coarse.length / dims;
@@ -59,12 +60,16 @@ final class InvertedLists {
         for (int l = 0; l < lists; l++) {
             members[l] = new int[Math.max(8, 2 * trainedSize / lists)];
         }
-        listOf = new int[capacity];
-        slotOf = new int[capacity];
+        listOf = new int[Math.max(1, trainedSize)];
+        Arrays.fill(listOf, -1);
+        slotOf = new int[listOf.length];
     }
 
-    /** Trains the partition on the {@code size} stored cases and assigns each of them to its list. */
-    static InvertedLists train(int dims, int size, int capacity, Rows rows, long seed) {
+    /**
+     * Trains the centroids on a sample of the {@code size} stored cases; the lists start empty (the index assigns the
+     * cases with {@link #nearestList} and {@link #add}).
+     */
+    static InvertedLists train(int dims, int size, Rows rows, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int lists = Math.max(1, (int) Math.round(Math.sqrt(size)));
         int coarseCount = Math.max(1, (int) Math.round(Math.sqrt(lists)));
@@ -102,16 +107,7 @@ final class InvertedLists {
         for (int c = 0; c < coarseCount; c++) {
             System.arraycopy(fine[c], 0, centroids, fineStart[c] * dims, fine[c].length);
         }
-        InvertedLists partition = new InvertedLists(dims, coarse, fineStart, centroids, size, capacity);
-        int[] listOfCase = IntStream.range(0, size).parallel().map(p -> {
-            byte[] r = new byte[dims];
-            rows.read(p, r);
-            return partition.nearestList(r);
-        }).toArray();
-        for (int p = 0; p < size; p++) {
-            partition.add(p, listOfCase[p]);
-        }
-        return partition;
+        return new InvertedLists(dims, coarse, fineStart, centroids, size);
     }
 
     int lists() {
@@ -135,8 +131,13 @@ final class InvertedLists {
 
     /** The list of the nearest centroid to these int8 codes (coarse group first, then within it). */
     int nearestList(byte[] codes) {
-        int c = coarseCodes.argMax(codes, 0, dims, 0, coarseCount);
-        return centroidCodes.argMax(codes, 0, dims, fineStart[c], fineStart[c + 1]);
+        return nearestList(codes, 0);
+    }
+
+    /** The same for the int8 codes at {@code codes[offset...]}. */
+    int nearestList(byte[] codes, int offset) {
+        int c = coarseCodes.argMax(codes, offset, dims, 0, coarseCount);
+        return centroidCodes.argMax(codes, offset, dims, fineStart[c], fineStart[c + 1]);
     }
 
     /** Every list, nearest centroid to the unit query first. */
@@ -169,10 +170,22 @@ final class InvertedLists {
         return members[list];
     }
 
+    /** Whether the case at {@code position} is in a list. */
+    boolean contains(int position) {
+        return position < listOf.length && listOf[position] >= 0;
+    }
+
+    /** Positions below this may be in a list. */
+    int positions() {
+        return listOf.length;
+    }
+
     void add(int position, int list) {
         if (position >= listOf.length) {
-            int capacity = Math.max(position + 1, listOf.length * 2);
+            int old = listOf.length;
+            int capacity = Math.max(position + 1, old * 2);
             listOf = Arrays.copyOf(listOf, capacity);
+            Arrays.fill(listOf, old, capacity, -1);
             slotOf = Arrays.copyOf(slotOf, capacity);
         }
         if (counts[list] == members[list].length) {
@@ -189,6 +202,7 @@ final class InvertedLists {
         int last = members[list][--counts[list]];
         members[list][slot] = last;
         slotOf[last] = slot;
+        listOf[position] = -1;
     }
 
     /** The case at {@code from} now lives at {@code to} (the index moved its last case into a freed place). */
@@ -196,6 +210,7 @@ final class InvertedLists {
         int list = listOf[from];
         int slot = slotOf[from];
         members[list][slot] = to;
+        listOf[from] = -1;
         listOf[to] = list;
         slotOf[to] = slot;
     }

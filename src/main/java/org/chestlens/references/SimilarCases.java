@@ -360,6 +360,8 @@ public class SimilarCases implements DisposableBean {
                             a.confirmedFindings()), a.embedding());
                 }
             });
+            // Nobody searches this index yet: let its partition's training finish, as when it ran inside the puts.
+            index.awaitTraining();
             log.info("Similarity index for {}: {} cases loaded in {} ms{}", space, index.size(),
                     (System.nanoTime() - t0) / 1_000_000, skipped[0] == 0 ? "" : " (" + skipped[0] + " skipped)");
             return new Loaded(index, space, last, clock.instant());

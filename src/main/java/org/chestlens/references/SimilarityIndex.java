@@ -3,6 +3,7 @@ package org.chestlens.references;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -11,14 +12,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.chestlens.inference.Embeddings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Cosine-similarity search over the stored cases of one embedding space, sized for a million cases in a node's
@@ -29,11 +37,13 @@ import org.chestlens.inference.Embeddings;
  * quantised score and re-ranks them by the exact float cosine of the embeddings the caller reads back (from
  * PostgreSQL, where they are stored anyway). From {@link #DEFAULT_PARTITION_FROM} cases on, an inverted-file
  * partition ({@link InvertedLists}: about sqrt(N) k-means lists) lets a search scan only the {@code nprobe} lists
- * nearest the query instead of every case (more if owner filtering leaves too few candidates); it is trained in the
- * {@code put} that reaches the threshold and re-trained in the one that doubles the size it was trained on (that put
- * holds the write lock for the training: about a second at 100,000 cases, tens of seconds at 1,000,000); changes in
- * between go to their nearest list. Smaller libraries stay an exact scan. How close this comes to an exact float search (recall@10), its memory
- * and speed at 100,000 and 1,000,000 cases are measured by the {@code similarity-index} command ({@code tools}).
+ * nearest the query instead of every case (more if owner filtering leaves too few candidates); changes go to their
+ * nearest list. It is trained when a {@code put} reaches the threshold and re-trained when one doubles the size it was
+ * trained on, on a background thread and without holding the lock (seconds at 100,000 cases, tens of seconds at
+ * 1,000,000): searches go on meanwhile with the old partition (or the full scan), and the new one is installed under
+ * the write lock with the cases added, replaced or moved since it read them. Smaller libraries stay an exact scan.
+ * How close this comes to an exact float search (recall@10), its memory and speed at 100,000 and 1,000,000 cases are
+ * measured by the {@code similarity-index} command ({@code tools}).
  * Owned entries are only ever returned to their owner.
  *
  * <p>Not a Spring bean by itself: {@link SimilarCases} fills it from PostgreSQL and keeps it in step.
@@ -76,6 +86,17 @@ public final class SimilarityIndex {
         t.setDaemon(true);
         return t;
     });
+    /** Where automatic trainings run: one thread for all indexes, so a node trains one partition at a time. */
+    private static final ExecutorService TRAINERS = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "similarity-train");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Rows copied per read-lock hold while assigning cases to a new partition (2 MB at 512 dimensions). */
+    private static final int ASSIGN_BATCH = 4_096;
+    /** Catch-up passes over cases changed during a training before the rest is assigned under the write lock. */
+    private static final int CATCH_UP_ROUNDS = 8;
+    private static final Logger log = LoggerFactory.getLogger(SimilarityIndex.class);
 
     private final int dimensions;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
@@ -97,6 +118,27 @@ public final class SimilarityIndex {
     private volatile int nprobe;
     /** Null while the index is smaller than {@link #partitionFrom} (or partitioning is off). */
     private InvertedLists partition;
+    /** Runs the automatic trainings. */
+    private final Executor trainer;
+    /** One training at a time: the automatic one and {@link #retrain()} wait for each other. */
+    private final ReentrantLock training = new ReentrantLock();
+    /** An automatic training is scheduled or running (under the lock). */
+    private boolean trainingScheduled;
+    private volatile CompletableFuture<Void> scheduled = CompletableFuture.completedFuture(null);
+    /** How long the last install held the write lock. */
+    private volatile long lastInstallNanos;
+    /**
+     * While a training runs: the positions whose case was added, replaced or moved into since the training last read
+     * them (null otherwise). Writers mark it under the write lock; the training swaps it for an empty one under the
+     * read lock, when no writer can run.
+     */
+    private BitSet changed;
+    /**
+     * Called by a training with its stage, without any lock held: "trained" (centroids trained, the cases stored
+     * when it began assigned) and "installing" (about to take the write lock). Tests hold a training here.
+     */
+    volatile Consumer<String> trainingStage = stage -> {
+    };
 
     public SimilarityIndex(int dimensions) {
         this(dimensions, DEFAULT_PARTITION_FROM, DEFAULT_NPROBE);
@@ -107,12 +149,18 @@ public final class SimilarityIndex {
      * @param nprobe the lists a partitioned search scans at least
      */
     public SimilarityIndex(int dimensions, int partitionFrom, int nprobe) {
+        this(dimensions, partitionFrom, nprobe, TRAINERS);
+    }
+
+    /** @param trainer runs the automatic trainings ({@code Runnable::run}: in the {@code put} that asks, after its lock) */
+    SimilarityIndex(int dimensions, int partitionFrom, int nprobe, Executor trainer) {
         if (partitionFrom < 1 || nprobe < 1) {
             throw new IllegalArgumentException("partitionFrom and nprobe must be positive");
         }
         this.dimensions = dimensions;
         this.partitionFrom = partitionFrom;
         this.nprobe = nprobe;
+        this.trainer = trainer;
     }
 
     /** Sets the lists a partitioned search scans at least (the {@code similarity-index} command compares several). */
@@ -134,17 +182,232 @@ public final class SimilarityIndex {
     }
 
     /**
-     * Trains the partition anew on the cases stored now (if the index is large enough to have one): what {@code put}
-     * does by itself when the size has doubled since the last training.
+     * Trains the partition anew on the cases stored now (if the index is large enough to have one) and returns once it
+     * is installed: what a {@code put} starts in the background when the size has doubled since the last training.
+     * Searches and changes go on meanwhile; a training already running is finished first.
      */
     public void retrain() {
-        lock.writeLock().lock();
+        training.lock();
         try {
-            if (size >= partitionFrom) {
-                partition = InvertedLists.train(dimensions, size, keys.length, this::row, PARTITION_SEED);
-            }
+            trainAndInstall();
         } finally {
+            training.unlock();
+        }
+    }
+
+    /** Waits for the automatic training scheduled or running now, if any (the {@code similarity-index} command). */
+    public void awaitTraining() {
+        for (CompletableFuture<Void> f = scheduled; !f.isDone(); f = scheduled) {
+            f.join();
+        }
+    }
+
+    /** How long installing the last trained partition held the write lock, in microseconds (0 before any). */
+    public long lastInstallMicros() {
+        return lastInstallNanos / 1_000;
+    }
+
+    /** Whether the partition is missing or out of date for the cases stored now; under the lock. */
+    private boolean needsTraining() {
+        return size >= partitionFrom && (partition == null || size >= 2L * partition.trainedSize());
+    }
+
+    private void scheduleTraining() {
+        scheduled = CompletableFuture.runAsync(this::trainAutomatically, trainer);
+    }
+
+    /** The training a put asked for, unless one since made it unnecessary; again if the size doubled meanwhile. */
+    private void trainAutomatically() {
+        boolean again = false;
+        training.lock();
+        try {
+            boolean needed;
+            lock.readLock().lock();
+            try {
+                needed = needsTraining();
+            } finally {
+                lock.readLock().unlock();
+            }
+            if (needed) {
+                trainAndInstall();
+            }
+            again = true;
+        } catch (RuntimeException e) {
+            // The old partition (or the full scan) keeps answering; the next put that needs a training asks again.
+            log.error("Training the similar-case partition failed", e);
+        } finally {
+            lock.writeLock().lock();
+            try {
+                trainingScheduled = again && needsTraining();
+                again = trainingScheduled;
+            } finally {
+                lock.writeLock().unlock();
+            }
+            training.unlock();
+        }
+        if (again) {
+            scheduleTraining();
+        }
+    }
+
+    /**
+     * Trains a partition on the cases stored now and installs it, holding the write lock only for the install.
+     * Training reads the stored rows under the read lock a batch at a time (they may be appended, replaced, moved or
+     * removed in between); every position changed after the training began is marked in {@link #changed} and
+     * assigned again, first in catch-up passes under the read lock, the last few under the write lock. The caller
+     * holds {@link #training}.
+     */
+    private void trainAndInstall() {
+        int snapshot;
+        lock.readLock().lock();
+        try {
+            if (size < partitionFrom) {
+                return;
+            }
+            snapshot = size;
+            changed = new BitSet();
+        } finally {
+            lock.readLock().unlock();
+        }
+        try {
+            InvertedLists fresh = InvertedLists.train(dimensions, snapshot, this::storedRow, PARTITION_SEED);
+            int[] assigned = assign(fresh, IntStream.range(0, snapshot).toArray(), new int[snapshot]);
+            trainingStage.accept("trained");
+            for (int round = 0; round < CATCH_UP_ROUNDS; round++) {
+                BitSet since;
+                lock.readLock().lock();
+                try {
+                    since = changed;
+                    changed = new BitSet();
+                } finally {
+                    lock.readLock().unlock();
+                }
+                int[] positions = since.stream().toArray();
+                if (positions.length > 0) {
+                    assigned = assign(fresh, positions, assigned);
+                }
+                if (positions.length < ASSIGN_BATCH / 4) {
+                    break;
+                }
+            }
+            for (int p = 0; p < assigned.length; p++) {
+                if (assigned[p] >= 0) {
+                    fresh.add(p, assigned[p]);
+                }
+            }
+            trainingStage.accept("installing");
+            install(fresh);
+        } finally {
+            lock.writeLock().lock();
+            try {
+                changed = null;
+            } finally {
+                lock.writeLock().unlock();
+            }
+        }
+    }
+
+    /**
+     * The nearest list of the new partition for each of these positions, written into {@code assigned} (grown to hold
+     * them; -1 where no case was stored when read). Copies the rows under the read lock a batch at a time and
+     * compares them with the centroids without it.
+     */
+    private int[] assign(InvertedLists fresh, int[] positions, int[] assigned) {
+        int end = positions.length == 0 ? 0 : positions[positions.length - 1] + 1;
+        int[] out = end > assigned.length ? Arrays.copyOf(assigned, Math.max(end, assigned.length + assigned.length / 2)) : assigned;
+        if (out != assigned) {
+            Arrays.fill(out, assigned.length, out.length, -1);
+        }
+        byte[] rows = new byte[Math.min(ASSIGN_BATCH, positions.length) * dimensions];
+        boolean[] stored = new boolean[ASSIGN_BATCH];
+        for (int from = 0; from < positions.length; from += ASSIGN_BATCH) {
+            int count = Math.min(ASSIGN_BATCH, positions.length - from);
+            lock.readLock().lock();
+            try {
+                for (int i = 0; i < count; i++) {
+                    int p = positions[from + i];
+                    stored[i] = p < size;
+                    if (stored[i]) {
+                        copyRow(p, rows, i * dimensions);
+                    }
+                }
+            } finally {
+                lock.readLock().unlock();
+            }
+            int batch = from;
+            IntStream.range(0, count).parallel().forEach(i ->
+                    out[positions[batch + i]] = stored[i] ? fresh.nearestList(rows, i * dimensions) : -1);
+        }
+        return out;
+    }
+
+    /**
+     * Makes the trained partition the one searches use: cases changed since their last assignment go to their
+     * nearest list, positions no longer stored leave it. Not installed if the library shrank meanwhile below half the
+     * threshold (it stays an exact scan).
+     */
+    private void install(InvertedLists fresh) {
+        lock.writeLock().lock();
+        long t0 = System.nanoTime();
+        try {
+            if (size < partitionFrom / 2) {
+                return;
+            }
+            byte[] row = new byte[dimensions];
+            for (int p = changed.nextSetBit(0); p >= 0 && p < size; p = changed.nextSetBit(p + 1)) {
+                if (fresh.contains(p)) {
+                    fresh.remove(p);
+                }
+                row(p, row);
+                fresh.add(p, fresh.nearestList(row));
+            }
+            for (int p = size; p < fresh.positions(); p++) {
+                if (fresh.contains(p)) {
+                    fresh.remove(p);
+                }
+            }
+            partition = fresh;
+        } finally {
+            lastInstallNanos = System.nanoTime() - t0;
             lock.writeLock().unlock();
+        }
+    }
+
+    /** The positions in the partition's lists, list after list (empty while there is none): for tests. */
+    int[] partitionMembers() {
+        lock.readLock().lock();
+        try {
+            if (partition == null) {
+                return new int[0];
+            }
+            IntStream.Builder out = IntStream.builder();
+            for (int l = 0; l < partition.lists(); l++) {
+                for (int m = 0; m < partition.count(l); m++) {
+                    out.add(partition.members(l)[m]);
+                }
+            }
+            return out.build().toArray();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Whether every case in the partition is in the list nearest its current vector: for tests. */
+    boolean casesInTheirNearestLists() {
+        lock.readLock().lock();
+        try {
+            byte[] row = new byte[dimensions];
+            for (int l = 0; partition != null && l < partition.lists(); l++) {
+                for (int m = 0; m < partition.count(l); m++) {
+                    row(partition.members(l)[m], row);
+                    if (partition.nearestList(row) != l) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        } finally {
+            lock.readLock().unlock();
         }
     }
 
@@ -198,6 +461,7 @@ public final class SimilarityIndex {
         }
         byte[] quantised = new byte[dimensions];
         float scale = quantise(Embeddings.unitLength(embedding), quantised);
+        boolean train;
         lock.writeLock().lock();
         try {
             long bits = bitsOf(entry.findings());
@@ -228,11 +492,16 @@ public final class SimilarityIndex {
                 }
                 partition.add(at, partition.nearestList(quantised));
             }
-            if (size >= partitionFrom && (partition == null || size >= 2 * partition.trainedSize())) {
-                partition = InvertedLists.train(dimensions, size, keys.length, this::row, PARTITION_SEED);
+            if (changed != null) {
+                changed.set(at);
             }
+            train = !trainingScheduled && needsTraining();
+            trainingScheduled |= train;
         } finally {
             lock.writeLock().unlock();
+        }
+        if (train) {
+            scheduleTraining();
         }
     }
 
@@ -269,6 +538,9 @@ public final class SimilarityIndex {
                 chunks.get(last >>> CHUNK_BITS).get((last & (CHUNK - 1)) * dimensions, moved);
                 chunks.get(at >>> CHUNK_BITS).put((at & (CHUNK - 1)) * dimensions, moved);
                 positions.put(keys[at], at);
+                if (changed != null) {
+                    changed.set(at);
+                }
             }
             // Whole chunks no longer used go back (a cleared library frees its memory).
             int needed = (size + CHUNK - 1) / CHUNK;
@@ -376,8 +648,26 @@ public final class SimilarityIndex {
 
     /** The int8 codes of the case at {@code position} (copied into {@code out}) and its scale; under a lock. */
     private float row(int position, byte[] out) {
-        chunks.get(position >>> CHUNK_BITS).get((position & (CHUNK - 1)) * dimensions, out, 0, dimensions);
+        copyRow(position, out, 0);
         return scales[position];
+    }
+
+    private void copyRow(int position, byte[] out, int offset) {
+        chunks.get(position >>> CHUNK_BITS).get((position & (CHUNK - 1)) * dimensions, out, offset, dimensions);
+    }
+
+    /** {@link #row} under the read lock for a training's sample; zeros if no case is stored there any more. */
+    private float storedRow(int position, byte[] out) {
+        lock.readLock().lock();
+        try {
+            if (position < size) {
+                return row(position, out);
+            }
+            Arrays.fill(out, (byte) 0);
+            return 0;
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     /** The best n of entries [from, to) by quantised score. Runs under the read lock held by the caller. */

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.chestlens.references.SimilarityIndex;
 import org.chestlens.references.SyntheticEmbeddings;
 
@@ -28,7 +29,9 @@ import org.chestlens.references.SyntheticEmbeddings;
  * no database. Reports the heap and off-heap memory the index holds, the build time, search latency (p50/p95, int8
  * scan and exact re-ranking of the candidates; in the application the re-ranking reads their float embeddings from
  * PostgreSQL instead) and recall@10 against the exact float search, computed in one pass over the regenerated
- * vectors (they are never all in memory). {@code --partition off} keeps the exact full scan at any size;
+ * vectors (they are never all in memory). With a partition it then re-trains it while one thread searches in a loop and
+ * another adds cases, and reports the longest search and put meanwhile. {@code --partition off} keeps the exact full
+ * scan at any size;
  * {@code --nprobe} sets the lists a partitioned search scans (several, comma-separated, are measured one after the
  * other on the same index); {@code --group-weight} how grouped the synthetic cases
  * are (0.6 default; lower is harder for the partition, 0 no groups at all). Run it with the node's heap, e.g. {@code java -Xmx1g -jar chestlens.jar
@@ -71,6 +74,7 @@ final class SimilarityIndexCommand {
             Long owner = i % 10 == 0 ? (long) (i % 7) : null;
             index.put(new SimilarityIndex.Entry(i, owner, Set.of(codes.get(i % codes.size()))), synthetic.vector(i));
         }
+        index.awaitTraining(); // trainings run in the background: the build ends when the last one is installed
         double buildSeconds = (System.nanoTime() - t0) / 1e9;
         long heap = heapAfterGc() - heapBefore;
         long direct = directMemory() - directBefore;
@@ -164,6 +168,10 @@ final class SimilarityIndexCommand {
             }
         }
         result.put("runs", runs);
+        if (index.lists() > 0) {
+            index.nprobe(SimilarityIndex.DEFAULT_NPROBE);
+            result.put("retrainUnderLoad", retrainUnderLoad(index, synthetic, queries, cases));
+        }
         arguments.value("json").ifPresent(file -> {
             try {
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(Path.of(file).toFile(), result);
@@ -172,6 +180,94 @@ final class SimilarityIndexCommand {
             }
         });
         return 0;
+    }
+
+    /**
+     * A re-training while one thread searches in a loop and another adds cases (up to 20,000 new ones), as when the
+     * change feed crosses a doubling on a node serving searches: how long a search and a put took meanwhile (the
+     * longest is what a user's result page would hang), then the same load for as long without a training (what the
+     * machine's cores alone do to those times).
+     */
+    private static Map<String, Object> retrainUnderLoad(SimilarityIndex index, SyntheticEmbeddings synthetic,
+            List<float[]> queries, int cases) {
+        long t = System.nanoTime();
+        Load training = underLoad(index, synthetic, queries, cases, index::retrain);
+        double trainSeconds = (System.nanoTime() - t) / 1e9;
+        Load control = underLoad(index, synthetic, queries, cases + 20_000, () -> {
+            try {
+                Thread.sleep((long) (trainSeconds * 1000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("trainSeconds", round(trainSeconds));
+        out.put("installMs", round(index.lastInstallMicros() / 1e3));
+        out.put("duringTraining", training.json());
+        out.put("sameLoadWithoutTraining", control.json());
+        System.out.printf(Locale.ROOT, """
+                          re-training under load (one thread searching in a loop, int8 scan at nprobe %d; one adding cases)
+                            training     %.1f s; the install held the write lock %.1f ms
+                            during it    %s
+                            without      %s (the same load, as long, no training)
+                        """, SimilarityIndex.DEFAULT_NPROBE, trainSeconds, index.lastInstallMicros() / 1e3, training,
+                control);
+        return out;
+    }
+
+    /** Search and put times while {@code action} runs. */
+    private record Load(List<Double> searches, List<Double> puts) {
+
+        Map<String, Object> json() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("searches", searches.size());
+            out.put("searchP50Ms", round(p(searches, 50)));
+            out.put("searchP99Ms", round(p(searches, 99)));
+            out.put("searchMaxMs", round(p(searches, 100)));
+            out.put("puts", puts.size());
+            out.put("putMaxMs", round(p(puts, 100)));
+            return out;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%,d searches p50 %.1f ms, p99 %.1f ms, longest %.1f ms; %,d puts, longest %.1f ms",
+                    searches.size(), p(searches, 50), p(searches, 99), p(searches, 100), puts.size(), p(puts, 100));
+        }
+    }
+
+    private static Load underLoad(SimilarityIndex index, SyntheticEmbeddings synthetic, List<float[]> queries,
+            int firstKey, Runnable action) {
+        int candidates = SimilarityIndex.candidates(10);
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<Double> searches = Collections.synchronizedList(new ArrayList<>());
+        List<Double> puts = Collections.synchronizedList(new ArrayList<>());
+        Thread searcher = new Thread(() -> {
+            for (int q = 0; running.get(); q++) {
+                long a = System.nanoTime();
+                index.approximate(queries.get(q % queries.size()), Optional.of(REQUESTER), candidates, -1);
+                searches.add((System.nanoTime() - a) / 1e6);
+            }
+        }, "searcher");
+        Thread writer = new Thread(() -> {
+            for (int i = 0; i < 20_000 && running.get(); i++) {
+                float[] v = synthetic.vector(firstKey + i);
+                long a = System.nanoTime();
+                index.put(new SimilarityIndex.Entry(firstKey + i, null, Set.of()), v);
+                puts.add((System.nanoTime() - a) / 1e6);
+            }
+        }, "writer");
+        searcher.start();
+        writer.start();
+        action.run();
+        running.set(false);
+        try {
+            searcher.join();
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new Load(List.copyOf(searches), List.copyOf(puts));
     }
 
     /** The exact top ten per query (float vectors, cosine in doubles), in one pass over the regenerated cases. */
@@ -231,6 +327,9 @@ final class SimilarityIndexCommand {
     }
 
     private static double p(List<Double> values, int percentile) {
+        if (values.isEmpty()) {
+            return 0;
+        }
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1));

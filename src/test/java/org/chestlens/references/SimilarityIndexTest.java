@@ -10,7 +10,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SimilarityIndexTest {
 
@@ -20,11 +29,16 @@ class SimilarityIndexTest {
         final Map<Long, float[]> vectors = new HashMap<>();
 
         Stored(int dims) {
-            index = new SimilarityIndex(dims);
+            this(dims, SimilarityIndex.DEFAULT_PARTITION_FROM, SimilarityIndex.DEFAULT_NPROBE);
         }
 
+        /** Trainings run in the put that asks for them, after its lock: a test sees the partition at once. */
         Stored(int dims, int partitionFrom, int nprobe) {
-            index = new SimilarityIndex(dims, partitionFrom, nprobe);
+            this(new SimilarityIndex(dims, partitionFrom, nprobe, Runnable::run));
+        }
+
+        Stored(SimilarityIndex index) {
+            this.index = index;
         }
 
         void put(long key, Long owner, float[] v) {
@@ -220,7 +234,8 @@ class SimilarityIndexTest {
         int n = 60_000;
         long requester = 3;
         SyntheticEmbeddings synthetic = new SyntheticEmbeddings(7, dims, 100);
-        SimilarityIndex index = new SimilarityIndex(dims);
+        SimilarityIndex index = new SimilarityIndex(dims, SimilarityIndex.DEFAULT_PARTITION_FROM,
+                SimilarityIndex.DEFAULT_NPROBE, Runnable::run);
         Map<Long, float[]> changed = new HashMap<>();
         for (int i = 0; i < n; i++) {
             index.put(new SimilarityIndex.Entry(i, ownerOf(i), Set.of()), synthetic.vector(i));
@@ -321,6 +336,184 @@ class SimilarityIndexTest {
         long before = s.index.visits();
         assertThat(s.search(new float[] {1, 0}, Optional.empty(), 3, -1)).hasSize(3);
         assertThat(s.index.visits() - before).isEqualTo(400);
+    }
+
+    /**
+     * The automatic training at the threshold runs on its own thread without the lock: the put that crosses the
+     * threshold returns, and while the training is held (after training its centroids, or just before installing)
+     * searches answer from the full scan as before and cases are added, replaced, moved and removed. After the swap
+     * the partition holds every stored case exactly once, changed cases are found where they now are and removed
+     * ones nowhere.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"trained", "installing"})
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // a hang guard (a training holding the lock), not a speed limit
+    void searchesAndChangesGoOnWhileTheAutomaticTrainingIsHeld(String stage) throws Exception {
+        int dims = 16;
+        int threshold = 2_000;
+        ExecutorService trainer = Executors.newSingleThreadExecutor();
+        Stored s = new Stored(new SimilarityIndex(dims, threshold, 4, trainer));
+        CountDownLatch reached = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        s.index.trainingStage = at -> {
+            if (at.equals(stage)) {
+                reached.countDown();
+                await(release);
+            }
+        };
+        Random random = new Random(17);
+        for (int i = 0; i < threshold; i++) {
+            s.put(i, null, gaussian(random, dims)); // the last put asks for the training and returns
+        }
+        List<float[]> queries = List.of(gaussian(random, dims), gaussian(random, dims), gaussian(random, dims));
+        await(reached);
+        try {
+            assertThat(s.index.lists()).as("no partition until the swap").isZero();
+            assertSearchesMatchTheExactTopTen(s, queries);
+            // Meanwhile: new cases, one near the first query; a case replaced near the second; removals that move the
+            // last cases into the freed places.
+            for (int i = 0; i < 300; i++) {
+                s.put(10_000 + i, null, gaussian(random, dims));
+            }
+            float[] near = queries.get(0).clone();
+            near[0] += 0.01f;
+            s.put(20_000, null, near);
+            float[] moved = queries.get(1).clone();
+            moved[1] += 0.01f;
+            s.put(7, null, moved);
+            for (long key = 100; key < 400; key += 3) {
+                s.remove(key);
+            }
+            s.remove(10_299); // the last one added
+            long before = s.index.visits();
+            assertSearchesMatchTheExactTopTen(s, queries);
+            assertThat(s.index.visits() - before).as("still the full scan").isEqualTo(3L * s.index.size());
+        } finally {
+            release.countDown();
+            trainer.shutdown();
+        }
+        assertThat(trainer.awaitTermination(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(s.index.lists()).as("about sqrt(N) lists").isBetween(40, 50);
+        assertEveryCaseInThePartitionOnce(s);
+        assertThat(s.search(queries.get(0), Optional.empty(), 1, -1).get(0).entry().key()).isEqualTo(20_000L);
+        assertThat(s.search(queries.get(1), Optional.empty(), 1, -1).get(0).entry().key()).isEqualTo(7L);
+        assertThat(s.search(queries.get(2), Optional.empty(), 10, -1)).extracting(h -> h.entry().key())
+                .doesNotContain(100L, 103L, 10_299L);
+    }
+
+    /**
+     * An explicit re-training returns once installed, but searches on other threads go on meanwhile with the old
+     * partition, answering exactly what they answered before it began; changes made during it are in the new one.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // a hang guard, not a speed limit
+    void anExplicitRetrainingLetsSearchesAnswerAsBefore() throws Exception {
+        int dims = 16;
+        Stored s = new Stored(dims, 1_000, 4);
+        Random random = new Random(23);
+        for (int i = 0; i < 2_500; i++) {
+            s.put(i, null, gaussian(random, dims));
+        }
+        int listsBefore = s.index.lists();
+        int[] membersBefore = s.index.partitionMembers();
+        assertThat(listsBefore).isPositive();
+        List<float[]> queries = List.of(gaussian(random, dims), gaussian(random, dims));
+        List<List<SimilarityIndex.Hit>> answersBefore = queries.stream().map(q -> s.search(q, Optional.empty(), 10, -1)).toList();
+        CountDownLatch reached = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        s.index.trainingStage = at -> {
+            if (at.equals("installing")) {
+                reached.countDown();
+                await(release);
+            }
+        };
+        CompletableFuture<Void> retraining = CompletableFuture.runAsync(s.index::retrain);
+        await(reached);
+        try {
+            assertThat(s.index.lists()).isEqualTo(listsBefore);
+            assertThat(s.index.partitionMembers()).isEqualTo(membersBefore);
+            assertThat(queries.stream().map(q -> s.search(q, Optional.empty(), 10, -1)).toList()).isEqualTo(answersBefore);
+            for (int i = 0; i < 50; i++) {
+                s.put(5_000 + i, null, gaussian(random, dims));
+            }
+            s.remove(0);
+            s.remove(5_049);
+        } finally {
+            release.countDown();
+        }
+        retraining.get();
+        assertThat(s.index.lists()).as("trained on the 2,500 cases stored when it began").isEqualTo(50);
+        assertEveryCaseInThePartitionOnce(s);
+        assertThat(s.index.approximate(s.vectors.get(5_000L), Optional.empty(), 1, -1).get(0).entry().key()).isEqualTo(5_000L);
+    }
+
+    /**
+     * Puts, replacements and removals from the test thread while automatic trainings run on their own thread across
+     * several doublings (whatever the interleaving): once the last training is installed, every stored case is in
+     * the partition once, in the list nearest its current vector.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // a hang guard, not a speed limit
+    void changesDuringBackgroundTrainingsLeaveEveryCaseInItsNearestListOnce() throws Exception {
+        int dims = 8;
+        ExecutorService trainer = Executors.newSingleThreadExecutor();
+        Stored s = new Stored(new SimilarityIndex(dims, 500, 2, trainer));
+        Random random = new Random(31);
+        for (int i = 0; i < 60_000; i++) {
+            int action = random.nextInt(10);
+            if (action < 6 || s.vectors.isEmpty()) {
+                s.put(i, null, gaussian(random, dims));
+            } else if (action < 8) {
+                s.put(random.nextInt(i), null, gaussian(random, dims)); // replaced (or added again)
+            } else {
+                s.remove(random.nextInt(i));
+            }
+        }
+        s.index.awaitTraining();
+        trainer.shutdown();
+        assertThat(trainer.awaitTermination(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(s.index.lists()).isPositive();
+        assertEveryCaseInThePartitionOnce(s);
+    }
+
+    private static void assertSearchesMatchTheExactTopTen(Stored s, List<float[]> queries) {
+        List<Long> keys = new ArrayList<>(s.vectors.keySet());
+        float[][] stored = keys.stream().map(s.vectors::get).toArray(float[][]::new);
+        for (float[] q : queries) {
+            List<Long> expected = plainTop(stored, new Long[stored.length], q, 0, 10).stream().map(i -> keys.get(i.intValue())).toList();
+            assertThat(s.search(q, Optional.empty(), 10, -1)).extracting(h -> h.entry().key()).containsExactlyElementsOf(expected);
+        }
+    }
+
+    /**
+     * Every stored position in exactly one list, the one nearest its current vector, and a search wanting more than
+     * all finds each stored key once.
+     */
+    private static void assertEveryCaseInThePartitionOnce(Stored s) {
+        int size = s.index.size();
+        assertThat(size).isEqualTo(s.vectors.size());
+        assertThat(IntStream.of(s.index.partitionMembers()).sorted().toArray()).isEqualTo(IntStream.range(0, size).toArray());
+        assertThat(s.index.casesInTheirNearestLists()).isTrue();
+        assertThat(s.index.approximate(new float[s.index.dimensions()], Optional.empty(), size + 10, -1))
+                .extracting(h -> h.entry().key()).containsExactlyInAnyOrderElementsOf(s.vectors.keySet());
+    }
+
+    private static float[] gaussian(Random random, int dims) {
+        float[] v = new float[dims];
+        for (int d = 0; d < dims; d++) {
+            v[d] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    /** Waits for a latch the test itself counts down; the test's timeout guards against a hang. */
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Long ownerOf(int i) {
