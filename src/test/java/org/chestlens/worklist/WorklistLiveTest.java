@@ -133,6 +133,8 @@ class WorklistLiveTest extends KaribuTest {
     @Test
     void leavingThePageStopsFollowing() {
         signIn(alice.getId(), alice.getEmail(), alice.getDisplayName(), false);
+        // As the application's pages start (no @Push; Karibu's mock UI starts with push on).
+        UI.getCurrent().getPushConfiguration().setPushMode(PushMode.DISABLED);
         UI.getCurrent().navigate(WorklistView.class);
         WorklistView view = _get(WorklistView.class);
         assertThat(view.following()).isTrue();
