@@ -39,8 +39,8 @@ import org.chestlens.ui.ServerPush;
  * The signed-in clinician's studies awaiting review, most urgent first ({@link Urgency}), filterable by finding and
  * date. A row opens the result page, where feedback takes the study off this list. While open, the list follows new
  * and reviewed studies without a reload: {@link WorklistFeed} pushes it again (Vaadin push, switched on for this page
- * only) when the clinician's unreviewed studies change anywhere, keeping the filters, the scroll position and the
- * selection.
+ * only) when the clinician's unreviewed studies change anywhere, keeping the filters and the selection (the rows
+ * are refreshed in place, so the grid is not rebuilt).
  */
 @Route(value = "worklist", layout = MainLayout.class)
 @PageTitle("Worklist | ChestLens")
