@@ -13,19 +13,19 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.shared.Registration;
-import com.vaadin.flow.shared.communication.PushMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.chestlens.analysis.ResultView;
 import org.chestlens.ui.CompactWidth;
 import org.chestlens.ui.Dates;
+import org.chestlens.ui.ServerPush;
 
 /**
  * Where each file of a batch stands, read from PostgreSQL; while any file is queued or running, each change is pushed
- * to the page by the server ({@link BatchProgressFeed}, Vaadin push switched on for this page only). The state is in
- * the database, so a reload, another node or a restart show the same. Finished files link to their result; refused
- * ones say why.
+ * to the page by the server ({@link BatchProgressFeed}, Vaadin push switched on for this page only by
+ * {@link ServerPush}). The state is in the database, so a reload, another node or a restart show the same. Finished
+ * files link to their result; refused ones say why.
  */
 class BatchProgress extends Div {
 
@@ -41,7 +41,6 @@ class BatchProgress extends Div {
     private String batchId;
     private Batch batch;
     private Registration following;
-    private boolean pushSwitchedOn;
 
     BatchProgress(BatchService batches, BatchProgressFeed feed) {
         this.batches = batches;
@@ -145,10 +144,6 @@ class BatchProgress extends Div {
     @Override
     protected void onDetach(DetachEvent event) {
         unfollow();
-        if (pushSwitchedOn) {
-            event.getUI().getPushConfiguration().setPushMode(PushMode.DISABLED);
-            pushSwitchedOn = false;
-        }
         super.onDetach(event);
     }
 
@@ -159,10 +154,7 @@ class BatchProgress extends Div {
             return;
         }
         if (following == null) {
-            if (!ui.getPushConfiguration().getPushMode().isEnabled()) {
-                ui.getPushConfiguration().setPushMode(PushMode.AUTOMATIC);
-                pushSwitchedOn = true;
-            }
+            ServerPush.neededBy(this, ui);
             following = feed.watch(ui, batch, this::apply);
         }
     }

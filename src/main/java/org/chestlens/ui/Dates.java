@@ -17,6 +17,7 @@ public final class Dates {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ISO_LOCAL_DATE;
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm", Locale.ROOT);
     private static final DateTimeFormatter DATE_TIME_SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss", Locale.ROOT);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
     private static final DateTimeFormatter DATE_TIME_ZONE = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm z", Locale.ROOT);
 
     private Dates() {
@@ -40,6 +41,11 @@ public final class Dates {
     /** {@code 2026-02-10 14:30}, in {@link #zone()}. */
     public static String dateTime(Instant instant) {
         return DATE_TIME.format(instant.atZone(zone()));
+    }
+
+    /** {@code 14:30:05}, in {@link #zone()}: when a live page last changed (today, to the second). */
+    public static String time(Instant instant) {
+        return TIME.format(instant.atZone(zone()));
     }
 
     /** {@code 2026-02-10 14:30 UTC}: the zone named, for documents read away from the server. */

@@ -1,11 +1,13 @@
 package org.chestlens.worklist;
 
 import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.datepicker.DatePicker;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.grid.dataview.GridListDataView;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Paragraph;
@@ -14,23 +16,32 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
+import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.chestlens.analysis.FindingDescription;
 import org.chestlens.analysis.FindingsTable;
 import org.chestlens.analysis.ResultView;
 import org.chestlens.security.CurrentUser;
 import org.chestlens.security.Roles;
+import org.chestlens.ui.CompactWidth;
 import org.chestlens.ui.Dates;
 import org.chestlens.ui.MainLayout;
 import org.chestlens.ui.Numbers;
+import org.chestlens.ui.ServerPush;
 
 /**
  * The signed-in clinician's studies awaiting review, most urgent first ({@link Urgency}), filterable by finding and
- * date. A row opens the result page, where feedback takes the study off this list.
+ * date. A row opens the result page, where feedback takes the study off this list. While open, the list follows new
+ * and reviewed studies without a reload: {@link WorklistFeed} pushes it again (Vaadin push, switched on for this page
+ * only) when the clinician's unreviewed studies change anywhere, keeping the filters and the selection (the rows
+ * are refreshed in place, so the grid is not rebuilt).
  */
 @Route(value = "worklist", layout = MainLayout.class)
 @PageTitle("Worklist | ChestLens")
@@ -46,15 +57,26 @@ public class WorklistView extends Div {
     final DatePicker from = new DatePicker("Study date from");
     final DatePicker to = new DatePicker("Study date to");
     final Paragraph count = new Paragraph();
+    final Paragraph updated = new Paragraph();
     final Grid<WorklistEntry> grid = new Grid<>();
     final Div empty = new Div();
 
     private final Worklist worklist;
+    private final WorklistFeed feed;
+    private final Clock clock;
     private final long ownerId;
     private final List<Grid.Column<WorklistEntry>> wideColumns;
+    /** The rows shown, replaced in place so that the grid keeps its scroll position and selection. */
+    private final List<WorklistEntry> shown = new ArrayList<>();
+    private final GridListDataView<WorklistEntry> rows;
+    /** The filters the list was last read with; the feed's thread reads it when the list changed. */
+    private volatile WorklistFilter filter = WorklistFilter.NONE;
+    private Registration following;
 
-    public WorklistView(Worklist worklist, CurrentUser currentUser, Clock clock) {
+    public WorklistView(Worklist worklist, WorklistFeed feed, CurrentUser currentUser, Clock clock) {
         this.worklist = worklist;
+        this.feed = feed;
+        this.clock = clock;
         this.ownerId = currentUser.requireAccountId();
         addClassName("cl-wide");
 
@@ -82,8 +104,15 @@ public class WorklistView extends Div {
 
         count.setId("worklist-count");
         count.addClassName("cl-muted");
+        count.getElement().setAttribute("aria-live", "polite");
+        updated.setId("worklist-updated");
+        updated.addClassName("cl-muted");
+        updated.getStyle().set("font-size", "var(--lumo-font-size-s)");
+        updated.setTitle("The list follows new and reviewed studies without a reload");
 
         grid.setId("worklist");
+        rows = grid.setItems(shown);
+        rows.setIdentifierProvider(WorklistEntry::publicId);
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
         grid.addComponentColumn(WorklistView::patientCell).setHeader("Patient").setKey("patient").setFlexGrow(2);
         Grid.Column<WorklistEntry> date = grid.addColumn(WorklistView::dateText).setHeader("Study date").setKey("date")
@@ -108,17 +137,32 @@ public class WorklistView extends Div {
                 + "positive finding, by how far its probability is above its threshold, then by how unusual the X-ray "
                 + "looks (anomaly). Giving feedback on a study takes it off this list.");
         intro.addClassName("cl-muted");
-        add(new H1("Worklist"), intro, filters, count, grid, empty);
-        refresh();
+        add(new H1("Worklist"), intro, filters, count, updated, grid, empty);
+        // Phones: date and anomaly move under the patient; the row itself opens the study.
+        CompactWidth.follow(this, COMPACT_WIDTH, this::compact);
     }
 
     @Override
     protected void onAttach(AttachEvent attachEvent) {
         super.onAttach(attachEvent);
-        // Phones: date and anomaly move under the patient; the row itself opens the study.
-        attachEvent.getUI().getPage().retrieveExtendedClientDetails(
-                details -> compact(details.getWindowInnerWidth() < COMPACT_WIDTH));
-        attachEvent.getUI().getPage().addBrowserWindowResizeListener(e -> compact(e.getWidth() < COMPACT_WIDTH));
+        // Watch first, then read: a study arriving in between is pushed rather than missed.
+        ServerPush.neededBy(this, attachEvent.getUI());
+        following = feed.watch(attachEvent.getUI(), () -> filter, this::pushed);
+        refresh();
+    }
+
+    @Override
+    protected void onDetach(DetachEvent detachEvent) {
+        if (following != null) {
+            following.remove();
+            following = null;
+        }
+        super.onDetach(detachEvent);
+    }
+
+    /** Whether the page follows the clinician's worklist now (changes pushed to it by the server). */
+    boolean following() {
+        return following != null;
     }
 
     void compact(boolean compact) {
@@ -126,11 +170,30 @@ public class WorklistView extends Div {
         grid.getElement().setAttribute("compact", compact);
     }
 
+    /** Reads the list with the filters as they are now. */
     void refresh() {
-        WorklistFilter filter = new WorklistFilter(Optional.ofNullable(finding.getValue()).map(FindingDescription::code),
+        filter = new WorklistFilter(Optional.ofNullable(finding.getValue()).map(FindingDescription::code),
                 Optional.ofNullable(from.getValue()), Optional.ofNullable(to.getValue()));
-        List<WorklistEntry> entries = worklist.list(ownerId, filter);
-        grid.setItems(entries);
+        show(worklist.list(ownerId, filter), true);
+    }
+
+    /** A list the feed read after the clinician's studies changed; dropped if the filters changed since. */
+    private void pushed(WorklistFeed.Listed listed) {
+        if (listed.filter().equals(filter)) {
+            show(listed.entries(), false);
+        }
+    }
+
+    private void show(List<WorklistEntry> entries, boolean read) {
+        if (!read && entries.equals(shown)) {
+            return; // a change elsewhere in the clinician's list that these filters do not show
+        }
+        Set<String> ids = entries.stream().map(WorklistEntry::publicId).collect(Collectors.toSet());
+        grid.getSelectedItems().stream().filter(e -> !ids.contains(e.publicId())).toList().forEach(grid::deselect);
+        shown.clear();
+        shown.addAll(entries);
+        rows.refreshAll();
+        updated.setText("Updated " + Dates.time(clock.instant()));
         // A short list takes only the room it needs; a long one scrolls inside the grid (rows rendered lazily).
         grid.setAllRowsVisible(entries.size() <= ALL_ROWS_UP_TO);
         boolean filtered = !filter.equals(WorklistFilter.NONE);

@@ -3,8 +3,13 @@ package org.chestlens.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Optional;
 import org.chestlens.TestAccounts;
+import org.chestlens.accounts.Account;
 import org.chestlens.accounts.AccountService;
+import org.chestlens.analysis.AnalysisRequest;
+import org.chestlens.analysis.AnalysisService;
+import org.chestlens.imaging.TestImages;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -16,18 +21,21 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The clinician's journey in Chromium: create a patient, upload two studies with dates and notes,
- * see both on the worklist, give feedback on one (it leaves the worklist), then the timeline, the trend charts and the side-by-side comparison with
- * synchronised heatmap settings; at 1440 and 390 px.
+ * see both on the worklist (which follows a study arriving and leaving without a reload), give feedback on one (it
+ * leaves the worklist), then the timeline, the trend charts and the side-by-side comparison with synchronised heatmap
+ * settings; at 1440 and 390 px.
  */
 class PatientBrowserIT extends JourneyTest {
 
     @Autowired
     AccountService accountService;
+    @Autowired
+    AnalysisService analyses;
 
     @Test
     void createPatientUploadTwoStudiesFeedbackTimelineTrendsAndCompare() throws Exception {
         String email = TestAccounts.uniqueEmail("clinician");
-        accountService.register(email, "Dr Journey", TestAccounts.PASSWORD);
+        Account clinician = accountService.register(email, "Dr Journey", TestAccounts.PASSWORD);
         signIn(email);
 
         open("patients");
@@ -62,6 +70,17 @@ class PatientBrowserIT extends JourneyTest {
         assertThat(text("worklist-count")).isEqualTo("2 studies waiting for review, most urgent first");
         assertThat(driver.findElement(By.id("worklist")).getText()).contains("P-0042", "2026-01-05", "2026-02-10");
         fullScreenshot("patient-03a-worklist-1440");
+        // The open page follows live: a study analysed for this clinician elsewhere (here the service, as a batch job
+        // or the API would) arrives by server push without a reload, and leaves again when deleted.
+        String elsewhere = analyses.analyse(AnalysisRequest.of(TestImages.png(TestImages.phantomChest(300, 260, 77)),
+                "arrived-live.png").withOwner(clinician.getId())).publicId();
+        wait.until(d -> d.findElement(By.id("worklist")).getText().contains("arrived-live.png"));
+        assertThat(text("worklist-count")).isEqualTo("3 studies waiting for review, most urgent first");
+        assertThat(text("worklist-updated")).matches("Updated \\d\\d:\\d\\d:\\d\\d");
+        fullScreenshot("patient-03a2-worklist-live-arrival-1440");
+        assertThat(analyses.delete(elsewhere, Optional.of(clinician.getId()))).isTrue();
+        wait.until(d -> !d.findElement(By.id("worklist")).getText().contains("arrived-live.png"));
+        assertThat(text("worklist-count")).isEqualTo("2 studies waiting for review, most urgent first");
         driver.get(secondResult);
         waitForVaadin();
 
