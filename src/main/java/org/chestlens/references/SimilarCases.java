@@ -85,10 +85,22 @@ public class SimilarCases implements DisposableBean {
         }
     }
 
+    /** From how many cases the index is partitioned, and how many lists a search scans (README, "Memory"). */
+    private final int partitionFrom;
+    private final int nprobe;
+
     SimilarCases(InferenceEngine engine, ReferenceCaseRepository references, AnalysisService analyses,
                  DataSource dataSource, PlatformTransactionManager transactions, Clock clock, MeterRegistry meters,
                  @Value("${chestlens.similar-cases.poll-interval:PT1S}") Duration pollInterval,
-                 @Value("${chestlens.similar-cases.changes-kept:P1D}") Duration changesKept) {
+                 @Value("${chestlens.similar-cases.changes-kept:P1D}") Duration changesKept,
+                 @Value("${chestlens.similar-cases.partition-from:" + SimilarityIndex.DEFAULT_PARTITION_FROM + "}")
+                 int partitionFrom,
+                 @Value("${chestlens.similar-cases.nprobe:" + SimilarityIndex.DEFAULT_NPROBE + "}") int nprobe) {
+        if (partitionFrom < 1 || nprobe < 1) {
+            throw new IllegalArgumentException("chestlens.similar-cases.partition-from and .nprobe must be at least 1");
+        }
+        this.partitionFrom = partitionFrom;
+        this.nprobe = nprobe;
         this.engine = engine;
         this.references = references;
         this.analyses = analyses;
@@ -342,7 +354,7 @@ public class SimilarCases implements DisposableBean {
         long t0 = System.nanoTime();
         Loaded fresh = snapshot.execute(s -> {
             long last = jdbc.queryForObject("select coalesce(max(id), 0) from similar_case_change", Long.class);
-            SimilarityIndex index = new SimilarityIndex(dimensions);
+            SimilarityIndex index = new SimilarityIndex(dimensions, partitionFrom, nprobe);
             Converters.CodeSet codes = new Converters.CodeSet();
             int[] skipped = {0};
             jdbc.query("select id, findings, embedding from reference_case where embedding_space = ? order by id", rs -> {

@@ -66,7 +66,8 @@ class SimilarCasesAcrossNodesTest {
     @BeforeEach
     void startTheOtherNode() {
         otherNode = new SimilarCases(engine, references, service, dataSource, transactions, Clock.systemUTC(),
-                new SimpleMeterRegistry(), Duration.ofMillis(200), Duration.ofDays(1));
+                new SimpleMeterRegistry(), Duration.ofMillis(200), Duration.ofDays(1),
+                SimilarityIndex.DEFAULT_PARTITION_FROM, SimilarityIndex.DEFAULT_NPROBE);
     }
 
     @AfterEach
