@@ -125,25 +125,6 @@ class PatientViewsTest extends KaribuTest {
         assertThat(view.grid.getColumnByKey("name").isVisible()).isTrue();
     }
 
-    /** The list follows the window's width only while shown: each visit used to leave its resize listener behind. */
-    @Test
-    void visitsToTheListLeaveNoResizeListenerBehind() throws Exception {
-        signInAs(alice);
-        for (int visit = 0; visit < 5; visit++) {
-            UI.getCurrent().navigate(PatientListView.class);
-            assertThat(resizeListeners()).isEqualTo(1);
-            UI.getCurrent().navigate("");
-        }
-        assertThat(resizeListeners()).isZero();
-    }
-
-    private static int resizeListeners() throws ReflectiveOperationException {
-        java.lang.reflect.Field listeners = com.vaadin.flow.component.page.Page.class.getDeclaredField("resizeListeners");
-        listeners.setAccessible(true);
-        java.util.List<?> list = (java.util.List<?>) listeners.get(UI.getCurrent().getPage());
-        return list == null ? 0 : list.size();
-    }
-
     @Test
     void editAndDeleteFromTheListWithConfirmation() {
         signInAs(alice);
