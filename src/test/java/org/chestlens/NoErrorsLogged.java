@@ -27,16 +27,26 @@ public final class NoErrorsLogged implements BeforeEachCallback, AfterEachCallba
     private static final Recorder RECORDER = new Recorder();
 
     static {
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        LoggerContext logging = root.getLoggerContext();
-        RECORDER.setContext(logging);
-        attach(root);
-        listenForResets(logging);
+        RECORDER.setContext(root().getLoggerContext());
+        follow();
+    }
+
+    private static Logger root() {
+        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    }
+
+    /** Records the root logger's events from now on (again, after Spring Boot reset logging). */
+    private static void follow() {
+        Logger root = root();
+        if (!root.isAttached(RECORDER)) {
+            attach(root);
+            listenForResets(root.getLoggerContext());
+        }
     }
 
     /**
      * Spring Boot resets logging when it starts a context, which detaches and stops every appender; it may also stop
-     * the logging context, which drops every listener, so {@link #beforeEach} attaches again after a context start.
+     * the logging context, which drops every listener, so {@link #beforeEach} follows again after a context start.
      */
     private static void listenForResets(LoggerContext logging) {
         logging.addListener(new LoggerContextListener() {
@@ -73,11 +83,7 @@ public final class NoErrorsLogged implements BeforeEachCallback, AfterEachCallba
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        if (!root.isAttached(RECORDER)) {
-            attach(root);
-            listenForResets(root.getLoggerContext());
-        }
+        follow();
     }
 
     @Override

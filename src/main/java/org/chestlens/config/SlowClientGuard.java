@@ -3,7 +3,6 @@ package org.chestlens.config;
 import jakarta.servlet.Filter;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
-import java.io.Writer;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -141,18 +140,12 @@ class SlowClientGuard {
                 // page answered without the unread form fields; the rest of the body is not waited for: the
                 // connection closes after the answer.
                 coyote.action(ActionCode.DISABLE_SWALLOW_INPUT, null);
-                if (!response.isCommitted() && !request.getRequestURI().startsWith("/api/")) {
+                if (!response.isCommitted() && !api(request)) {
                     // A page's form: say what happened rather than forward to the web UI's error page (the sign-in).
                     response.setSuspended(false);
                     response.reset();
-                    response.setStatus(408);
-                    response.setHeader("Connection", "close");
-                    response.setContentType("text/plain");
-                    response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-                    response.getWriter().write("The request body came too slowly and was stopped.");
-                    response.finishResponse();
-                }
-                if (response.isCommitted()) {
+                    answer(response, 408, "text/plain", "The request body came too slowly and was stopped.");
+                } else if (response.isCommitted()) {
                     // Answered: no error page on top (its dispatch would fail on the finished answer).
                     response.setErrorReported();
                 }
@@ -183,19 +176,33 @@ class SlowClientGuard {
         private static void refuse(Request request, Response response, int status, String code, String detail)
                 throws IOException {
             request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
-            response.setStatus(status);
             response.setHeader("Retry-After", "10");
+            if (api(request)) {
+                answer(response, status, "application/problem+json", "{\"type\":\"https://chestlens.org/problems/" + code
+                        + "\",\"title\":\"Request refused\",\"status\":" + status + ",\"detail\":\"" + detail
+                        + "\",\"code\":\"" + code + "\"}");
+            } else {
+                answer(response, status, "text/plain", detail);
+            }
+        }
+
+        /**
+         * Writes the whole answer, closing the connection after it. Not reading the body marks the exchange as
+         * failed, and Tomcat would then forward the finished answer to the error page (a second dispatch that failed
+         * on it and logged a stack trace each time): the answer is marked as the reported error.
+         */
+        private static void answer(Response response, int status, String contentType, String body) throws IOException {
+            response.setStatus(status);
             response.setHeader("Connection", "close");
+            response.setContentType(contentType);
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-            boolean api = request.getRequestURI() != null && request.getRequestURI().startsWith("/api/");
-            response.setContentType(api ? "application/problem+json" : "text/plain");
-            Writer writer = response.getWriter();
-            writer.write(api ? "{\"type\":\"https://chestlens.org/problems/" + code + "\",\"title\":\"Request refused\","
-                    + "\"status\":" + status + ",\"detail\":\"" + detail + "\",\"code\":\"" + code + "\"}" : detail);
+            response.getWriter().write(body);
             response.finishResponse();
-            // Not reading the body marks the exchange as failed, and Tomcat would then forward the finished answer to
-            // the error page (a second, refused, dispatch that logged a stack trace per refusal): it is reported.
             response.setErrorReported();
+        }
+
+        private static boolean api(Request request) {
+            return request.getRequestURI() != null && request.getRequestURI().startsWith("/api/");
         }
 
         /** The request body as Tomcat reads it, counted; too slow after the grace period: a read timeout. */

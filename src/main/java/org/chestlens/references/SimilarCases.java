@@ -96,6 +96,7 @@ public class SimilarCases implements DisposableBean {
                  @Value("${chestlens.similar-cases.partition-from:" + SimilarityIndex.DEFAULT_PARTITION_FROM + "}")
                  int partitionFrom,
                  @Value("${chestlens.similar-cases.nprobe:" + SimilarityIndex.DEFAULT_NPROBE + "}") int nprobe) {
+        // Checked again by SimilarityIndex, but only when the first index loads: a wrong setting fails the start instead.
         if (partitionFrom < 1 || nprobe < 1) {
             throw new IllegalArgumentException("chestlens.similar-cases.partition-from and .nprobe must be at least 1");
         }

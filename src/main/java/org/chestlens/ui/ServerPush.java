@@ -3,7 +3,6 @@ package org.chestlens.ui;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.ComponentUtil;
 import com.vaadin.flow.component.UI;
-import com.vaadin.flow.shared.Registration;
 import com.vaadin.flow.shared.communication.PushMode;
 import java.util.HashSet;
 import java.util.Set;
@@ -39,9 +38,8 @@ public final class ServerPush {
             needs.switchedOn = true;
         }
         Needs held = needs;
-        Registration[] detach = new Registration[1];
-        detach[0] = component.addDetachListener(e -> {
-            detach[0].remove();
+        component.addDetachListener(e -> {
+            e.unregisterListener();
             held.components.remove(component);
             if (held.components.isEmpty() && held.switchedOn) {
                 ui.getPushConfiguration().setPushMode(PushMode.DISABLED);

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.chestlens.LogCapture;
+import org.chestlens.RawHttp;
 import org.chestlens.TestAccounts;
 import org.chestlens.accounts.Account;
 import org.chestlens.accounts.AccountService;

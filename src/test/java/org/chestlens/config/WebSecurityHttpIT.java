@@ -3,12 +3,13 @@ package org.chestlens.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import org.chestlens.LoopbackHttp;
+import org.chestlens.RawHttp;
+import org.chestlens.SignInForm;
 import org.chestlens.TestAccounts;
 import org.chestlens.accounts.AccountService;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -28,20 +29,14 @@ class WebSecurityHttpIT {
 
     @LocalServerPort
     int port;
-    LoopbackHttp http;
 
     @Autowired
     AccountService accounts;
 
-    @BeforeEach
-    void client() {
-        http = new LoopbackHttp(port);
-    }
-
     @Test
     void pagesOpenedDirectlyCarryTheSecurityHeaders() throws IOException {
         for (String page : new String[] {"/", "/login", "/admin/usage", "/does-not-exist"}) {
-            LoopbackHttp.Response response = http.send(DIRECT, "GET", page, Map.of(), null);
+            RawHttp.Reply response = get(DIRECT, page, Map.of());
             assertThat(response.header("Content-Security-Policy")).as(page).hasValueSatisfying(csp -> assertThat(csp)
                     .contains("default-src 'self'", "object-src 'none'", "frame-ancestors 'self'", "base-uri 'self'",
                             "form-action 'self'"));
@@ -54,15 +49,15 @@ class WebSecurityHttpIT {
 
     @Test
     void theSessionCookieIsHttpOnlyAndSameSiteLaxAndSecureWhenTheProxyTerminatedTls() throws IOException {
-        String plain = http.send(DIRECT, "GET", "/login", Map.of(), null).sessionCookie().orElseThrow();
+        String plain = get(DIRECT, "/login", Map.of()).sessionCookie().orElseThrow();
         assertThat(plain).contains("HttpOnly").containsIgnoringCase("SameSite=Lax").doesNotContain("Secure");
 
-        String overTls = http.send(PROXY, "GET", "/login", Map.of("X-Forwarded-For", "198.51.100.20",
-                "X-Forwarded-Proto", "https"), null).sessionCookie().orElseThrow();
+        String overTls = get(PROXY, "/login", Map.of("X-Forwarded-For", "198.51.100.20",
+                "X-Forwarded-Proto", "https")).sessionCookie().orElseThrow();
         assertThat(overTls).contains("HttpOnly", "Secure").containsIgnoringCase("SameSite=Lax");
 
         // A client cannot claim TLS for itself.
-        String claimed = http.send(DIRECT, "GET", "/login", Map.of("X-Forwarded-Proto", "https"), null)
+        String claimed = get(DIRECT, "/login", Map.of("X-Forwarded-Proto", "https"))
                 .sessionCookie().orElseThrow();
         assertThat(claimed).doesNotContain("Secure");
     }
@@ -76,15 +71,22 @@ class WebSecurityHttpIT {
 
         // Ten wrong passwords from one client behind the proxy lock that client's address.
         for (int i = 0; i < 10; i++) {
-            assertThat(http.signIn(PROXY, sprayer, TestAccounts.uniqueEmail("spray"), "guess")).isEqualTo("/login?error");
+            assertThat(SignInForm.signIn(port, PROXY, sprayer, TestAccounts.uniqueEmail("spray"), "guess")).isEqualTo("/login?error");
         }
         // Its next guess is checked, the one after it waits for the interval.
-        assertThat(http.signIn(PROXY, sprayer, TestAccounts.uniqueEmail("spray"), "guess")).isEqualTo("/login?error");
-        assertThat(http.signIn(PROXY, sprayer, TestAccounts.uniqueEmail("spray"), "guess")).isEqualTo("/login?throttled");
+        assertThat(SignInForm.signIn(port, PROXY, sprayer, TestAccounts.uniqueEmail("spray"), "guess")).isEqualTo("/login?error");
+        assertThat(SignInForm.signIn(port, PROXY, sprayer, TestAccounts.uniqueEmail("spray"), "guess")).isEqualTo("/login?throttled");
         // Another client behind the same proxy is not affected: it signs in.
-        assertThat(http.signIn(PROXY, neighbour, email, TestAccounts.PASSWORD)).isEqualTo("/");
+        assertThat(SignInForm.signIn(port, PROXY, neighbour, email, TestAccounts.PASSWORD)).isEqualTo("/");
         // Talking to the server directly, a client's X-Forwarded-For is ignored: it cannot borrow the locked address
         // (nor escape its own).
-        assertThat(http.signIn(DIRECT, sprayer, TestAccounts.uniqueEmail("spray"), "guess")).isEqualTo("/login?error");
+        assertThat(SignInForm.signIn(port, DIRECT, sprayer, TestAccounts.uniqueEmail("spray"), "guess")).isEqualTo("/login?error");
+    }
+
+    /** A page as a browser asks for it, from the local address {@code from}. */
+    private RawHttp.Reply get(String from, String path, Map<String, String> headers) throws IOException {
+        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        all.put("Accept", "text/html");
+        return RawHttp.send(InetAddress.getByName(from), port, RawHttp.request("GET", path, all, null));
     }
 }

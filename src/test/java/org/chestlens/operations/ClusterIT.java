@@ -27,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.chestlens.LoopbackHttp;
+import org.chestlens.SignInForm;
 import org.chestlens.TestAccounts;
 import org.chestlens.tools.LoadCommand;
 import org.chestlens.browser.BrowserTest;
@@ -112,19 +112,19 @@ class ClusterIT {
     void signInFailuresOnBothNodesCountTogether() throws Exception {
         String sprayer = "127.0.0." + ThreadLocalRandom.current().nextInt(20, 120);
         String neighbour = "127.0.0." + ThreadLocalRandom.current().nextInt(130, 250);
-        LoopbackHttp node1 = new LoopbackHttp(Integer.parseInt(env.get("NODE1_PORT")));
-        LoopbackHttp node2 = new LoopbackHttp(Integer.parseInt(env.get("NODE2_PORT")));
+        int node1 = Integer.parseInt(env.get("NODE1_PORT"));
+        int node2 = Integer.parseInt(env.get("NODE2_PORT"));
         for (int i = 0; i < 10; i++) {
-            LoopbackHttp node = i % 2 == 0 ? node1 : node2;
-            assertThat(node.signIn(sprayer, null, TestAccounts.uniqueEmail("spray"), "guess")).isEqualTo("/login?error");
+            int node = i % 2 == 0 ? node1 : node2;
+            assertThat(SignInForm.signIn(node, sprayer, null, TestAccounts.uniqueEmail("spray"), "guess")).isEqualTo("/login?error");
         }
-        assertThat(node1.signIn(sprayer, null, TestAccounts.uniqueEmail("spray"), "guess")).isEqualTo("/login?error");
-        assertThat(node2.signIn(sprayer, null, TestAccounts.uniqueEmail("spray"), "guess")).isEqualTo("/login?throttled");
-        assertThat(node1.signIn(sprayer, null, TestAccounts.uniqueEmail("spray"), "guess")).isEqualTo("/login?throttled");
+        assertThat(SignInForm.signIn(node1, sprayer, null, TestAccounts.uniqueEmail("spray"), "guess")).isEqualTo("/login?error");
+        assertThat(SignInForm.signIn(node2, sprayer, null, TestAccounts.uniqueEmail("spray"), "guess")).isEqualTo("/login?throttled");
+        assertThat(SignInForm.signIn(node1, sprayer, null, TestAccounts.uniqueEmail("spray"), "guess")).isEqualTo("/login?throttled");
 
         String email = TestAccounts.uniqueEmail("neighbour");
         createClinician(email);
-        assertThat(node2.signIn(neighbour, null, email, TestAccounts.PASSWORD)).isEqualTo("/");
+        assertThat(SignInForm.signIn(node2, neighbour, null, email, TestAccounts.PASSWORD)).isEqualTo("/");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.chestlens.api;
+package org.chestlens;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,20 +13,27 @@ import java.util.Optional;
 
 /**
  * HTTP/1.1 over a plain socket, byte for byte: clients like java.net.http refuse to send much of what a hostile
- * client sends (a NUL in a file name, a multipart body without boundary, an unnormalised path).
+ * client sends (a NUL in a file name, a multipart body without boundary, an unnormalised path), and cannot send from
+ * a chosen loopback address (127.0.0.x), which tests need to be several clients or a proxy to the server.
  */
-final class RawHttp {
+public final class RawHttp {
 
     private RawHttp() {
     }
 
-    record Reply(int status, Map<String, String> headers, byte[] body) {
-        String text() {
+    /** A reply; a header sent more than once holds its values one per line. */
+    public record Reply(int status, Map<String, String> headers, byte[] body) {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
 
-        Optional<String> header(String name) {
+        public Optional<String> header(String name) {
             return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
+        }
+
+        /** The {@code JSESSIONID} cookie as set, with its attributes. */
+        public Optional<String> sessionCookie() {
+            return header("Set-Cookie").stream().flatMap(String::lines).filter(c -> c.startsWith("JSESSIONID=")).findFirst();
         }
 
         @Override
@@ -37,7 +44,7 @@ final class RawHttp {
     }
 
     /** A request with {@code Connection: close}; {@code body} may be null. Header values are sent as they are. */
-    static byte[] request(String method, String target, Map<String, String> headers, byte[] body) {
+    public static byte[] request(String method, String target, Map<String, String> headers, byte[] body) {
         StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
         headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         if (body != null) {
@@ -52,11 +59,11 @@ final class RawHttp {
         return out.toByteArray();
     }
 
-    static Reply send(int port, byte[] request) throws IOException {
+    public static Reply send(int port, byte[] request) throws IOException {
         return send(InetAddress.getLoopbackAddress(), port, request);
     }
 
-    static Reply send(InetAddress from, int port, byte[] request) throws IOException {
+    public static Reply send(InetAddress from, int port, byte[] request) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port, from, 0)) {
             socket.setSoTimeout(120_000);
             OutputStream out = socket.getOutputStream();
@@ -70,7 +77,7 @@ final class RawHttp {
         }
     }
 
-    static Reply parse(byte[] raw) throws IOException {
+    public static Reply parse(byte[] raw) throws IOException {
         int end = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), 0);
         if (end < 0) {
             throw new IOException("no complete response: " + new String(raw, StandardCharsets.ISO_8859_1));
@@ -80,7 +87,8 @@ final class RawHttp {
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            headers.merge(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim(),
+                    (first, next) -> first + "\n" + next);
         }
         byte[] body = java.util.Arrays.copyOfRange(raw, end + 4, raw.length);
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
